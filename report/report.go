@@ -86,6 +86,12 @@ type Finding struct {
 	// it then does not fail the gate.
 	Allowlisted     bool   `json:"allowlisted"`
 	AllowlistReason string `json:"allowlist_reason,omitempty"`
+	// FailsGate is true when the finding's status is one the gate fails on
+	// and it is not allowlisted.
+	FailsGate bool `json:"fails_gate"`
+	// LookupError says why the registry lookup failed after its retries;
+	// such a finding is unknown and the audit is incomplete.
+	LookupError string `json:"lookup_error,omitempty"`
 }
 
 // Warning is something a reader should know that is not a verdict, such as
@@ -109,6 +115,10 @@ type Summary struct {
 	Unprotected int `json:"unprotected"`
 	NotCovered  int `json:"not_covered"`
 	Unknown     int `json:"unknown"`
+	// Allowlisted and Failing count findings covered by the allowlist and
+	// findings that fail the gate.
+	Allowlisted int `json:"allowlisted"`
+	Failing     int `json:"failing"`
 }
 
 // AllowlistEntryState reports how one allowlist entry was used.
@@ -118,6 +128,13 @@ type AllowlistEntryState struct {
 	Expires *time.Time `json:"expires,omitempty"`
 	// State is "active", "expired" (no longer allows) or "stale" (matched nothing).
 	State string `json:"state"`
+	// Version, when set, limits the entry to that locked version.
+	Version string `json:"version,omitempty"`
+	// File and Line locate the entry in its allowlist file.
+	File string `json:"file"`
+	Line int    `json:"line"`
+	// Matches counts the findings the entry allowlisted.
+	Matches int `json:"matches"`
 }
 
 // Report is the whole audit.
@@ -129,6 +146,9 @@ type Report struct {
 	// Gate lists the statuses that fail the gate, and Failed whether any
 	// finding that is not allowlisted has one of them.
 	Gate Gate `json:"gate"`
+	// Incomplete is true when some registry lookup failed after its retries:
+	// the report cannot be trusted to be complete.
+	Incomplete bool `json:"incomplete"`
 }
 
 // Gate is the CI gate's configuration and outcome.

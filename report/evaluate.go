@@ -1,0 +1,382 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/mfaudit/mfaudit/lockfile"
+	"github.com/mfaudit/mfaudit/registry"
+)
+
+// EvaluateOptions configure Evaluate and LookupNames.
+type EvaluateOptions struct {
+	// IsRubygemsOrg reports whether a GEM remote is RubyGems.org, whose
+	// policy the verdicts describe; nil means IsRubygemsOrg.
+	IsRubygemsOrg func(remote string) bool
+	// OnlyDirect keeps only the gems named in the DEPENDENCIES section.
+	OnlyDirect bool
+}
+
+func (o EvaluateOptions) isRubygemsOrg(remote string) bool {
+	if o.IsRubygemsOrg != nil {
+		return o.IsRubygemsOrg(remote)
+	}
+	return IsRubygemsOrg(remote)
+}
+
+// rubygemsHosts are the host names that serve RubyGems.org itself.
+var rubygemsHosts = map[string]bool{
+	"rubygems.org":       true,
+	"www.rubygems.org":   true,
+	"index.rubygems.org": true,
+}
+
+// IsRubygemsOrg reports whether a lockfile remote is RubyGems.org: an http
+// or https URL whose host is rubygems.org, www.rubygems.org or
+// index.rubygems.org (any letter case, the scheme's default port at most),
+// with an empty or "/" path and no query or fragment. Credentials in the URL
+// do not change the answer. Anything else — a mirror, a gem server under a
+// path, a look-alike host — is another registry, where RubyGems.org's MFA
+// policy does not apply.
+func IsRubygemsOrg(remote string) bool {
+	u, err := url.Parse(strings.TrimSpace(remote))
+	if err != nil || u.Opaque != "" || u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
+		return false
+	}
+	scheme := strings.ToLower(u.Scheme)
+	if scheme != "http" && scheme != "https" {
+		return false
+	}
+	if !rubygemsHosts[strings.ToLower(u.Hostname())] {
+		return false
+	}
+	switch port := u.Port(); {
+	case port == "":
+	case scheme == "http" && port == "80":
+	case scheme == "https" && port == "443":
+	default:
+		return false
+	}
+	return u.Path == "" || u.Path == "/"
+}
+
+// covered says how a spec's source relates to RubyGems.org.
+type coverage struct {
+	covered bool   // judged by RubyGems.org's policy
+	remote  string // the remote to show (not yet redacted)
+	// others lists the section's other remotes when one of several is
+	// RubyGems.org: Bundler may have resolved the gem from any of them.
+	others []string
+	// why explains a spec that is not covered.
+	why string
+}
+
+func sourceCoverage(src *lockfile.Source, opts EvaluateOptions) coverage {
+	if src == nil {
+		return coverage{why: "the lockfile names no source for this gem"}
+	}
+	switch src.Type {
+	case lockfile.SourceGit:
+		return coverage{remote: src.Remote(), why: "comes from a GIT source, not RubyGems.org"}
+	case lockfile.SourcePath:
+		return coverage{remote: src.Remote(), why: "comes from a PATH source, not RubyGems.org"}
+	case lockfile.SourcePlugin:
+		return coverage{remote: src.Remote(), why: "comes from a PLUGIN SOURCE, not RubyGems.org"}
+	case lockfile.SourceRubygems:
+	default:
+		return coverage{remote: src.Remote(), why: fmt.Sprintf("comes from an unknown source type %q", string(src.Type))}
+	}
+	if len(src.Remotes) == 0 {
+		return coverage{why: "its GEM section names no remote"}
+	}
+	rg := -1
+	for i, r := range src.Remotes {
+		if opts.isRubygemsOrg(r) {
+			rg = i
+			break
+		}
+	}
+	if rg < 0 {
+		names := make([]string, len(src.Remotes))
+		for i, r := range src.Remotes {
+			names[i] = cleanRemote(r)
+		}
+		return coverage{remote: src.Remotes[0], why: "comes from " + strings.Join(names, ", ") + ", not RubyGems.org"}
+	}
+	c := coverage{covered: true, remote: src.Remotes[rg]}
+	for i, r := range src.Remotes {
+		if i != rg {
+			c.others = append(c.others, r)
+		}
+	}
+	return c
+}
+
+// LookupNames returns the distinct names, in first-seen order, of the
+// specs that must be looked up on RubyGems.org: those from a GEM section
+// with a RubyGems.org remote. Other specs are never sent to the registry.
+func LookupNames(lockfiles []*lockfile.Lockfile, opts EvaluateOptions) []string {
+	seen := map[string]bool{}
+	var names []string
+	for _, lf := range lockfiles {
+		if lf == nil {
+			continue
+		}
+		for _, s := range lf.Specs {
+			if s == nil || (opts.OnlyDirect && !s.Direct) || seen[s.Name] {
+				continue
+			}
+			if !sourceCoverage(s.Source, opts).covered {
+				continue
+			}
+			seen[s.Name] = true
+			names = append(names, s.Name)
+		}
+	}
+	return names
+}
+
+// Results indexes registry answers by gem name.
+func Results(rs []registry.Result) map[string]registry.Result {
+	m := make(map[string]registry.Result, len(rs))
+	for _, r := range rs {
+		m[r.Name] = r
+	}
+	return m
+}
+
+// Evaluate judges every spec of a parsed lockfile, in lockfile order, from
+// the registry's answers (indexed by gem name; see Results). It is pure: it
+// does no I/O. Specs from sources other than RubyGems.org are not_covered
+// whatever results holds; a RubyGems.org spec whose name has no result is
+// unknown and counts as a failed lookup.
+func Evaluate(lf *lockfile.Lockfile, results map[string]registry.Result, opts EvaluateOptions) LockfileReport {
+	lr := LockfileReport{Path: registry.Sanitize(lf.Path), Gems: []Finding{}}
+	for _, w := range lf.Warnings {
+		lr.Warnings = append(lr.Warnings, Warning{Line: w.Line, Message: registry.Sanitize(w.Msg)})
+	}
+	for _, s := range lf.Specs {
+		if s == nil || (opts.OnlyDirect && !s.Direct) {
+			continue
+		}
+		res, ok := results[s.Name]
+		var rp *registry.Result
+		if ok {
+			rp = &res
+		}
+		lr.Gems = append(lr.Gems, evaluateSpec(s, rp, opts))
+	}
+	return lr
+}
+
+func evaluateSpec(s *lockfile.Spec, res *registry.Result, opts EvaluateOptions) Finding {
+	f := Finding{
+		Name:     registry.Sanitize(s.Name),
+		Version:  registry.Sanitize(s.Version),
+		Platform: registry.Sanitize(s.Platform),
+		Line:     s.Line,
+		Direct:   s.Direct,
+		Path:     make([]string, 0, len(s.Path)),
+	}
+	if f.Platform == "" {
+		f.Platform = "ruby"
+	}
+	for _, p := range s.Path {
+		f.Path = append(f.Path, registry.Sanitize(p))
+	}
+	cov := sourceCoverage(s.Source, opts)
+	if s.Source != nil {
+		f.Source = Source{Type: string(s.Source.Type), Remote: cleanRemote(cov.remote)}
+		if s.Source.Type == lockfile.SourceGit {
+			f.Source.Revision = registry.Sanitize(s.Source.Revision)
+		}
+	}
+	if !cov.covered {
+		f.Status = NotCovered
+		f.Reason = cov.why + ": RubyGems.org's MFA policy does not apply"
+		return f
+	}
+	judge(&f, s, res)
+	if len(cov.others) > 0 {
+		others := make([]string, len(cov.others))
+		for i, r := range cov.others {
+			others[i] = cleanRemote(r)
+		}
+		f.Reason += "; source ambiguous: the GEM section also lists " + strings.Join(others, ", ")
+	}
+	return f
+}
+
+// judge fills in the verdict for a spec from a RubyGems.org GEM section.
+func judge(f *Finding, s *lockfile.Spec, res *registry.Result) {
+	switch {
+	case res == nil:
+		f.Status = Unknown
+		f.Reason = "not looked up on RubyGems.org"
+		f.LookupError = f.Reason
+		return
+	case errors.Is(res.Err, registry.ErrNotFound):
+		f.Status = Unknown
+		f.Reason = "not found on RubyGems.org"
+		return
+	case errors.Is(res.Err, registry.ErrInvalidName):
+		f.Status = Unknown
+		f.Reason = "not a valid gem name, so it was not looked up"
+		return
+	case res.Err != nil:
+		f.Status = Unknown
+		msg := registry.Sanitize(redactText(res.Err.Error()))
+		f.Reason = "lookup failed: " + msg
+		f.LookupError = msg
+		return
+	case res.Gem == nil:
+		f.Status = Unknown
+		f.Reason = "lookup failed: the registry gave no answer"
+		f.LookupError = "no answer"
+		return
+	}
+	g := res.Gem
+	latest := g.Latest
+	f.Downloads, f.DownloadsExact = g.ListedDownloads, false
+	if g.DownloadsExact {
+		f.Downloads, f.DownloadsExact = g.Downloads, true
+	}
+	if latest != nil {
+		f.LatestVersion = registry.Sanitize(latest.Number)
+		if flag := latest.MFA(); flag.Set {
+			raw := registry.Sanitize(flag.Raw)
+			f.MFAFlag = &raw
+		}
+	}
+	if uri := sourceCodeURI(g); uri != "" {
+		f.SourceCodeURI = &uri
+	}
+	locked := findLocked(g, s.Version, s.Platform)
+	if locked != nil {
+		req := locked.MFA().Required()
+		f.LockedVersionMFA = &req
+	}
+
+	switch {
+	case latest != nil && latest.MFA().Required():
+		f.Status = Protected
+		f.Reason = fmt.Sprintf("latest release %s sets rubygems_mfa_required=%q", f.LatestVersion, *f.MFAFlag)
+	case popular(g):
+		f.Status = Partial
+		total := "listed versions alone"
+		if g.DownloadsExact {
+			total = "exact total"
+		}
+		f.Reason = fmt.Sprintf("popular gem: %s downloads (%s) over RubyGems.org's %s threshold, so owners must use MFA on their accounts, but %s",
+			thousands(f.Downloads), total, thousands(registry.PopularThreshold), flagPhrase(latest, f.LatestVersion))
+	default:
+		f.Status = Unprotected
+		f.Reason = flagPhrase(latest, f.LatestVersion)
+	}
+	f.Reason += lockedNote(f, latest, locked)
+}
+
+// popular reports whether the gem is over RubyGems.org's popular-gem
+// threshold: by the exact total when it was fetched, else by the sum of the
+// listed builds (a lower bound).
+func popular(g *registry.Gem) bool {
+	if g.DownloadsExact {
+		return g.Downloads > registry.PopularThreshold
+	}
+	return g.ListedDownloads > registry.PopularThreshold
+}
+
+// flagPhrase says why the latest release does not protect the gem.
+func flagPhrase(latest *registry.Version, number string) string {
+	if latest == nil {
+		return "no release yet, only prereleases"
+	}
+	flag := latest.MFA()
+	if !flag.Set {
+		return fmt.Sprintf("latest release %s does not set rubygems_mfa_required", number)
+	}
+	return fmt.Sprintf("opted out: latest release %s sets rubygems_mfa_required=%q", number, registry.Sanitize(flag.Raw))
+}
+
+// lockedNote describes the locked build when it tells the reader something
+// the verdict does not: that it is not listed (yanked), or that its own flag
+// differs from the latest release's.
+func lockedNote(f *Finding, latest, locked *registry.Version) string {
+	build := f.Version
+	if f.Platform != "ruby" {
+		build += " (" + f.Platform + ")"
+	}
+	if locked == nil {
+		return fmt.Sprintf("; locked %s is not listed on RubyGems.org (yanked?)", build)
+	}
+	if locked == latest {
+		return ""
+	}
+	latestReq := latest != nil && latest.MFA().Required()
+	if req := locked.MFA().Required(); req != latestReq {
+		if req {
+			return fmt.Sprintf("; locked %s itself requires MFA", build)
+		}
+		return fmt.Sprintf("; locked %s itself does not require MFA", build)
+	}
+	return ""
+}
+
+// findLocked returns the registry's build for the locked version and
+// platform. RubyGems before 3.4 wrote linux platforms without the "-gnu"
+// suffix that newer builds carry, so that spelling is tried second.
+func findLocked(g *registry.Gem, number, platform string) *registry.Version {
+	if platform == "" {
+		platform = "ruby"
+	}
+	if v := g.Find(number, platform); v != nil {
+		return v
+	}
+	if alt, ok := strings.CutSuffix(platform, "-gnu"); ok && strings.Contains(alt, "-linux") {
+		return g.Find(number, alt)
+	}
+	if strings.HasSuffix(platform, "-linux") {
+		return g.Find(number, platform+"-gnu")
+	}
+	return nil
+}
+
+// sourceCodeURI returns the source_code_uri metadata of the latest release,
+// or of the newest listed build when there is no release.
+func sourceCodeURI(g *registry.Gem) string {
+	v := g.Latest
+	if v == nil && len(g.Versions) > 0 {
+		v = &g.Versions[0]
+	}
+	if v == nil {
+		return ""
+	}
+	return registry.Sanitize(strings.TrimSpace(v.Metadata["source_code_uri"]))
+}
+
+// thousands formats n with comma separators: 180000000 → "180,000,000".
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// cleanRemote makes a lockfile remote fit for a report: credentials
+// removed, control characters neutralised.
+func cleanRemote(remote string) string {
+	return registry.Sanitize(redactURL(remote))
+}
