@@ -80,14 +80,14 @@ func sourceCoverage(src *lockfile.Source, opts EvaluateOptions) coverage {
 	}
 	switch src.Type {
 	case lockfile.SourceGit:
-		return coverage{remote: src.Remote(), why: "comes from a GIT source, not RubyGems.org"}
+		return coverage{remote: src.Remote(), why: "from a GIT source"}
 	case lockfile.SourcePath:
-		return coverage{remote: src.Remote(), why: "comes from a PATH source, not RubyGems.org"}
+		return coverage{remote: src.Remote(), why: "from a PATH source"}
 	case lockfile.SourcePlugin:
-		return coverage{remote: src.Remote(), why: "comes from a PLUGIN SOURCE, not RubyGems.org"}
+		return coverage{remote: src.Remote(), why: "from a PLUGIN SOURCE"}
 	case lockfile.SourceRubygems:
 	default:
-		return coverage{remote: src.Remote(), why: fmt.Sprintf("comes from an unknown source type %q", string(src.Type))}
+		return coverage{remote: src.Remote(), why: fmt.Sprintf("from an unknown source type %q", registry.Sanitize(string(src.Type)))}
 	}
 	if len(src.Remotes) == 0 {
 		return coverage{why: "its GEM section names no remote"}
@@ -104,7 +104,7 @@ func sourceCoverage(src *lockfile.Source, opts EvaluateOptions) coverage {
 		for i, r := range src.Remotes {
 			names[i] = cleanRemote(r)
 		}
-		return coverage{remote: src.Remotes[0], why: "comes from " + strings.Join(names, ", ") + ", not RubyGems.org"}
+		return coverage{remote: src.Remotes[0], why: "from " + strings.Join(names, ", ") + ", not RubyGems.org"}
 	}
 	c := coverage{covered: true, remote: src.Remotes[rg]}
 	for i, r := range src.Remotes {
@@ -266,12 +266,12 @@ func judge(f *Finding, s *lockfile.Spec, res *registry.Result) {
 		f.Reason = fmt.Sprintf("latest release %s sets rubygems_mfa_required=%q", f.LatestVersion, *f.MFAFlag)
 	case popular(g):
 		f.Status = Partial
-		total := "listed versions alone"
+		count := "sum of listed versions"
 		if g.DownloadsExact {
-			total = "exact total"
+			count = "exact total"
 		}
-		f.Reason = fmt.Sprintf("popular gem: %s downloads (%s) over RubyGems.org's %s threshold, so owners must use MFA on their accounts, but %s",
-			thousands(f.Downloads), total, thousands(registry.PopularThreshold), flagPhrase(latest, f.LatestVersion))
+		f.Reason = fmt.Sprintf("popular gem: over %s downloads (%s, %s), so its owners must use MFA, but %s",
+			thousands(registry.PopularThreshold), thousands(f.Downloads), count, flagPhrase(latest, f.LatestVersion))
 	default:
 		f.Status = Unprotected
 		f.Reason = flagPhrase(latest, f.LatestVersion)

@@ -7,6 +7,8 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/mfaudit/mfaudit/registry"
 )
 
 // Exit codes: the same for every command and output format.
@@ -43,7 +45,7 @@ func exitCode(err error, stderr io.Writer) int {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "mfaudit: %s\n", ue.msg)
+		fmt.Fprintf(stderr, "mfaudit: %s\n", registry.Sanitize(ue.msg))
 		if ue.cmd != nil {
 			fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", ue.cmd.CommandPath())
 		}
@@ -54,7 +56,9 @@ func exitCode(err error, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mfaudit: interrupted")
 		return exitError
 	default:
-		fmt.Fprintf(stderr, "mfaudit: %v\n", err)
+		// Errors can quote lockfile or registry text: never let it steer
+		// the terminal.
+		fmt.Fprintf(stderr, "mfaudit: %s\n", registry.Sanitize(err.Error()))
 		return exitError
 	}
 }
