@@ -104,7 +104,7 @@ func sourceCoverage(src *lockfile.Source, opts EvaluateOptions) coverage {
 		for i, r := range src.Remotes {
 			names[i] = cleanRemote(r)
 		}
-		return coverage{remote: src.Remotes[0], why: "from " + strings.Join(names, ", ") + ", not RubyGems.org"}
+		return coverage{remote: src.Remotes[0], why: "from " + strings.Join(names, ", ")}
 	}
 	c := coverage{covered: true, remote: src.Remotes[rg]}
 	for i, r := range src.Remotes {
@@ -270,8 +270,8 @@ func judge(f *Finding, s *lockfile.Spec, res *registry.Result) {
 		if g.DownloadsExact {
 			count = "exact total"
 		}
-		f.Reason = fmt.Sprintf("popular gem: over %s downloads (%s, %s), so its owners must use MFA, but %s",
-			thousands(registry.PopularThreshold), thousands(f.Downloads), count, flagPhrase(latest, f.LatestVersion))
+		f.Reason = fmt.Sprintf("popular (%s downloads, %s): owners must use MFA, but %s",
+			thousands(f.Downloads), count, flagPhrase(latest, f.LatestVersion))
 	default:
 		f.Status = Unprotected
 		f.Reason = flagPhrase(latest, f.LatestVersion)

@@ -170,14 +170,14 @@ func TestEvaluateVerdicts(t *testing.T) {
 			spec:   spec("big", "2.0.0", rubygemsSource),
 			result: &registry.Result{Name: "big", Gem: gem("big", 0, popularLatest)},
 			status: Partial, latest: "2.0.0", lockedMFA: ptr(false), downloads: 180_000_001,
-			reason: []string{"popular gem: over 180,000,000 downloads (180,000,001, sum of listed versions), so its owners must use MFA, but", "latest release 2.0.0 does not set rubygems_mfa_required"},
+			reason: []string{"popular (180,000,001 downloads, sum of listed versions): owners must use MFA, but", "latest release 2.0.0 does not set rubygems_mfa_required"},
 		},
 		{
 			name:   "popular by exact total",
 			spec:   spec("json", "2.9.0", rubygemsSource),
 			result: &registry.Result{Name: "json", Gem: exactPopular},
 			status: Partial, latest: "2.9.0", lockedMFA: ptr(false), downloads: 922_743_728, exact: true,
-			reason: []string{"(922,743,728, exact total)"},
+			reason: []string{"popular (922,743,728 downloads, exact total)"},
 		},
 		{
 			name:   "exactly at the threshold is not popular",
@@ -230,7 +230,7 @@ func TestEvaluateVerdicts(t *testing.T) {
 			spec:   spec("secret-sauce", "1.0", privateSource),
 			result: &registry.Result{Name: "secret-sauce", Gem: gem("secret-sauce", 0, ver("1.0", "true"))},
 			status: NotCovered, remote: "https://REDACTED@gems.example.com/", sourceType: "rubygems",
-			reason:    []string{"from https://REDACTED@gems.example.com/, not RubyGems.org", "policy does not apply"},
+			reason:    []string{"from https://REDACTED@gems.example.com/: RubyGems.org's MFA policy does not apply", "policy does not apply"},
 			notReason: []string{"s3cr3t", "deploy"},
 		},
 		{
