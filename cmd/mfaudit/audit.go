@@ -206,7 +206,12 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 	failed := r.ApplyGate(opts.failOn)
 
 	var buf bytes.Buffer
-	if err := render(&buf, opts.format, r, renderOptions{colour: opts.output == "" && e.colour(e.stdoutTTY)}); err != nil {
+	ro := renderOptions{}
+	if opts.output == "" {
+		ro.colour = e.colour(e.stdoutTTY)
+		ro.width = e.stdoutWidth
+	}
+	if err := render(&buf, opts.format, r, ro); err != nil {
 		return fmt.Errorf("rendering %s: %w", opts.format, err)
 	}
 	if opts.output == "" {

@@ -15,7 +15,10 @@ import (
 	"github.com/mfaudit/mfaudit/report"
 )
 
-type renderOptions struct{ colour bool }
+type renderOptions struct {
+	colour bool
+	width  int
+}
 
 func formats() []string { return []string{"table", "json", "sarif", "markdown", "github"} }
 

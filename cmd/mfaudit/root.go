@@ -32,19 +32,29 @@ type env struct {
 	stdout, stderr io.Writer
 	// stdoutTTY and stderrTTY say whether the streams are terminals.
 	stdoutTTY, stderrTTY bool
-	getenv               func(string) string
-	now                  func() time.Time
+	// stdoutWidth is the terminal's width in columns when stdout is a
+	// terminal, else 0.
+	stdoutWidth int
+	getenv      func(string) string
+	now         func() time.Time
 }
 
 func newSystemEnv() *env {
+	width := 0
+	if term.IsTerminal(int(os.Stdout.Fd())) {
+		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
+			width = w
+		}
+	}
 	return &env{
-		stdin:     os.Stdin,
-		stdout:    os.Stdout,
-		stderr:    os.Stderr,
-		stdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
-		stderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
-		getenv:    os.Getenv,
-		now:       time.Now,
+		stdoutWidth: width,
+		stdin:       os.Stdin,
+		stdout:      os.Stdout,
+		stderr:      os.Stderr,
+		stdoutTTY:   term.IsTerminal(int(os.Stdout.Fd())),
+		stderrTTY:   term.IsTerminal(int(os.Stderr.Fd())),
+		getenv:      os.Getenv,
+		now:         time.Now,
 	}
 }
 
