@@ -248,8 +248,18 @@ func joinStatuses(sts []report.Status) string {
 	return strings.Join(s, ",")
 }
 
-// printNotes tells the user about allowlist entries that need attention.
+// printNotes tells the user about lockfile lines Bundler ignores and
+// allowlist entries that need attention.
 func printNotes(w io.Writer, r *report.Report) {
+	for _, lr := range r.Lockfiles {
+		for _, warn := range lr.Warnings {
+			if warn.Line > 0 {
+				fmt.Fprintf(w, "mfaudit: warning: %s:%d: %s\n", lr.Path, warn.Line, warn.Message)
+			} else {
+				fmt.Fprintf(w, "mfaudit: warning: %s: %s\n", lr.Path, warn.Message)
+			}
+		}
+	}
 	for _, st := range r.Allowlist {
 		switch st.State {
 		case report.AllowExpired:
