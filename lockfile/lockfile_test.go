@@ -286,6 +286,10 @@ func TestRedactURL(t *testing.T) {
 		{"relative path", "vendor/gems/foo", "vendor/gems/foo"},
 		{"empty", "", ""},
 		{"empty userinfo", "https://@host/", "https://REDACTED@host/"},
+		{"scheme-relative", "//user:pass@host/x", "//REDACTED@host/x"},
+		{"path with double slash", "vendor//a@b", "vendor//a@b"},
+		{"file URL", "file:///home/me/gems", "file:///home/me/gems"},
+		{"bad scheme", "1http://u:p@host/", "1http://u:p@host/"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -593,7 +593,7 @@ func (p *parser) specDependencyLine(no int, text string) error {
 		return p.errorf(no, "dependency line without a spec above it")
 	}
 	owner := p.specs[p.curSpec].Name
-	d, r, err := p.dependency(no, text, "dependency of "+owner)
+	d, r, err := p.dependency(no, text, owner)
 	if err != nil {
 		return err
 	}
@@ -608,29 +608,33 @@ func (p *parser) specDependencyLine(no int, text string) error {
 }
 
 // dependency parses "name", "name (reqs)", with an optional "!", as found in
-// DEPENDENCIES and under specs; what names the line in errors.
-func (p *parser) dependency(no int, text, what string) (Dependency, span, error) {
+// DEPENDENCIES and under specs; owner is the spec above, if any.
+func (p *parser) dependency(no int, text, owner string) (Dependency, span, error) {
 	m := matchNameVersion(text)
 	if !validGemName(m.name) {
 		return Dependency{}, span{}, p.errorf(no, "invalid gem name %q", m.name)
 	}
+	what := "dependency " + m.name
+	if owner != "" {
+		what += " of " + owner
+	}
 	if m.hasPlatform {
-		return Dependency{}, span{}, p.errorf(no, "requirement of %s %s contains %q; Bundler would drop %q", what, m.name, "-", "-"+m.platform)
+		return Dependency{}, span{}, p.errorf(no, "%s: requirement contains %q; Bundler would drop %q", what, "-", "-"+m.platform)
 	}
 	if m.hasToken {
-		p.warnf(no, "%q after %s %s ignored, as Bundler does", m.token, what, m.name)
+		p.warnf(no, "%q after %s ignored, as Bundler does", m.token, what)
 	}
 	lo := int32(len(p.reqs))
 	if m.hasVersion && !isBlank(m.version) {
 		for part := range strings.SplitSeq(m.version, ",") {
 			req := trimRubySpace(part)
 			if !validRequirement(req) {
-				return Dependency{}, span{}, p.errorf(no, "%s %s has an invalid requirement %q", what, m.name, req)
+				return Dependency{}, span{}, p.errorf(no, "%s has an invalid requirement %q", what, req)
 			}
 			p.reqs = append(p.reqs, req)
 		}
 	} else if m.hasVersion && m.version != "" {
-		return Dependency{}, span{}, p.errorf(no, "%s %s has an invalid requirement %q", what, m.name, m.version)
+		return Dependency{}, span{}, p.errorf(no, "%s has an invalid requirement %q", what, m.version)
 	}
 	return Dependency{Name: m.name, Pinned: m.pinned, Line: no}, span{lo, int32(len(p.reqs))}, nil
 }
@@ -644,7 +648,7 @@ func (p *parser) dependencyLine(no int, line string) error {
 		p.warnIndent(no, line, "2 spaces")
 		return nil
 	}
-	d, r, err := p.dependency(no, line[2:], "dependency")
+	d, r, err := p.dependency(no, line[2:], "")
 	if err != nil {
 		return err
 	}
