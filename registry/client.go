@@ -55,8 +55,9 @@ type Options struct {
 	Burst int
 	// Concurrency is the most requests in flight (default 8).
 	Concurrency int
-	// Retries is how often a 429, 5xx or transport error is retried (default
-	// 4; negative for none).
+	// Retries is how often a 5xx answer or transport error is retried
+	// (default 4; negative for none). A 429 is the server asking to slow
+	// down, not a failure: it gets twice as many retries.
 	Retries int
 	// Timeout bounds one request (default 30s).
 	Timeout time.Duration
@@ -69,7 +70,8 @@ type Options struct {
 	NotFoundTTL time.Duration
 	// UserAgent defaults to UserAgent("devel"); see the UserAgent function.
 	UserAgent string
-	// OnDone, when set, is called once per distinct gem as its lookup ends.
+	// OnDone, when set, is called once per distinct gem as its lookup ends,
+	// possibly from several goroutines at once.
 	OnDone func(name string, err error)
 	// Backoff is the delay before the first retry, doubled for each further
 	// retry up to MaxBackoff, with random jitter (defaults 500ms and 30s).
@@ -532,6 +534,7 @@ func (e permanentError) Unwrap() error { return e.err }
 // other status is an error. requests counts what was sent.
 func (c *Client) do(ctx context.Context, u *url.URL, hdr http.Header, requests *int) (*response, error) {
 	shown := u.Redacted()
+	throttled := 0 // 429 answers so far
 	for attempt := 0; ; attempt++ {
 		resp, err := c.attempt(ctx, u, hdr, requests)
 		if ctx.Err() != nil {
@@ -550,6 +553,7 @@ func (c *Client) do(ctx context.Context, u *url.URL, hdr http.Header, requests *
 			c.speedUp()
 			return resp, nil
 		case resp.status == http.StatusTooManyRequests:
+			throttled++
 			c.rateLimited.Add(1)
 			c.slowDown()
 			failure = statusError(shown, resp)
@@ -562,7 +566,7 @@ func (c *Client) do(ctx context.Context, u *url.URL, hdr http.Header, requests *
 		default:
 			return nil, statusError(shown, resp)
 		}
-		if attempt >= c.opts.Retries {
+		if attempt >= c.opts.Retries+min(throttled, c.opts.Retries) {
 			if attempt > 0 {
 				return nil, fmt.Errorf("%w (gave up after %d retries)", failure, attempt)
 			}

@@ -388,6 +388,11 @@ func TestRetry(t *testing.T) {
 			failures: 100, wantErr: true, wantReqs: 4, // Retries: 3
 		},
 		{
+			name:     "429 forever gets twice the retries, then gives up",
+			fail:     func(w http.ResponseWriter) { w.WriteHeader(http.StatusTooManyRequests) },
+			failures: 100, wantErr: true, wantReqs: 7, // Retries: 3
+		},
+		{
 			name: "403 fails at once",
 			fail: func(w http.ResponseWriter) {
 				w.WriteHeader(http.StatusForbidden)

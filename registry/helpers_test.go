@@ -144,7 +144,7 @@ type fv struct {
 }
 
 // versionsJSON renders builds the way /api/v1/versions/NAME.json does.
-func versionsJSON(t *testing.T, vs ...fv) []byte {
+func versionsJSON(t testing.TB, vs ...fv) []byte {
 	t.Helper()
 	type entry struct {
 		Authors        string         `json:"authors"`
