@@ -15,7 +15,7 @@ type apiVersion struct {
 	Prerelease     bool                       `json:"prerelease"`
 	Metadata       map[string]json.RawMessage `json:"metadata"`
 	DownloadsCount int64                      `json:"downloads_count"`
-	CreatedAt      time.Time                  `json:"created_at"`
+	CreatedAt      string                     `json:"created_at"`
 }
 
 // parseVersions decodes a versions list, sanitizing every text field.
@@ -34,11 +34,15 @@ func parseVersions(body []byte) ([]Version, error) {
 			Platform:   Sanitize(a.Platform),
 			Prerelease: a.Prerelease,
 			Downloads:  a.DownloadsCount,
-			CreatedAt:  a.CreatedAt,
+		}
+		if t, err := time.Parse(time.RFC3339Nano, a.CreatedAt); err == nil {
+			v.CreatedAt = t // informational only: a mirror's odd format is no error
 		}
 		if v.Platform == "" {
 			v.Platform = "ruby"
 		}
+		// Sanitizing cannot change a flag's verdict: it only alters strings
+		// holding control characters, which are never exact false values.
 		if len(a.Metadata) > 0 {
 			v.Metadata = make(map[string]string, len(a.Metadata))
 			for k, raw := range a.Metadata {
