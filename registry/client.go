@@ -104,14 +104,14 @@ func DefaultCacheDir() (string, error) {
 
 // Stats counts what a Client did so far.
 type Stats struct {
-	Requests    int64   // HTTP requests sent, retries included
-	CacheHits   int64   // answers taken from the cache without a request
-	NotModified int64   // 304 answers: the cached copy was still current
-	Retries     int64   // requests repeated after a 429, 5xx or transport error
-	RateLimited int64   // 429 answers seen
-	ServerError int64   // 5xx answers seen
-	CacheErrors int64   // cache entries that could not be written
-	Rate        float64 // the request rate now in force (lowered after 429s)
+	Requests     int64   // HTTP requests sent, retries included
+	CacheHits    int64   // answers taken from the cache without a request
+	NotModified  int64   // 304 answers: the cached copy was still current
+	Retries      int64   // requests repeated after a 429, 5xx or transport error
+	RateLimited  int64   // 429 answers seen
+	ServerErrors int64   // 5xx answers seen
+	CacheErrors  int64   // cache entries that could not be written
+	Rate         float64 // the request rate now in force (lowered after 429s)
 }
 
 // Client looks gems up. It is safe for concurrent use, and asks for each gem
@@ -215,9 +215,12 @@ func New(opts Options) (*Client, error) {
 	c.base = u
 	c.http = opts.HTTPClient
 	if c.http == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.MaxIdleConnsPerHost = opts.Concurrency + 2
-		c.http = &http.Client{Transport: t}
+		c.http = &http.Client{}
+		if t, ok := http.DefaultTransport.(*http.Transport); ok {
+			t = t.Clone()
+			t.MaxIdleConnsPerHost = opts.Concurrency + 2 // keep every worker's connection
+			c.http.Transport = t
+		}
 	}
 	if opts.CacheDir != "" {
 		c.cache = &diskCache{dir: opts.CacheDir}
@@ -228,14 +231,14 @@ func New(opts Options) (*Client, error) {
 // Stats returns the client's counters so far.
 func (c *Client) Stats() Stats {
 	return Stats{
-		Requests:    c.requests.Load(),
-		CacheHits:   c.cacheHits.Load(),
-		NotModified: c.notModified.Load(),
-		Retries:     c.retries.Load(),
-		RateLimited: c.rateLimited.Load(),
-		ServerError: c.serverErrors.Load(),
-		CacheErrors: c.cacheErrors.Load(),
-		Rate:        float64(c.limiter.Limit()),
+		Requests:     c.requests.Load(),
+		CacheHits:    c.cacheHits.Load(),
+		NotModified:  c.notModified.Load(),
+		Retries:      c.retries.Load(),
+		RateLimited:  c.rateLimited.Load(),
+		ServerErrors: c.serverErrors.Load(),
+		CacheErrors:  c.cacheErrors.Load(),
+		Rate:         float64(c.limiter.Limit()),
 	}
 }
 

@@ -377,7 +377,7 @@ func TestRetry(t *testing.T) {
 			fail:     func(w http.ResponseWriter) { w.WriteHeader(http.StatusServiceUnavailable) },
 			failures: 2, wantReqs: 3,
 			check: func(t *testing.T, s Stats) {
-				if s.ServerError != 2 || s.Retries != 2 {
+				if s.ServerErrors != 2 || s.Retries != 2 {
 					t.Errorf("stats %+v, want 2 server errors and 2 retries", s)
 				}
 			},
