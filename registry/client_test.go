@@ -414,13 +414,13 @@ func TestRetry(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeRegistry(t)
 			f.versions("g", body)
-			f.hook = func(w http.ResponseWriter, r *http.Request, n int) bool {
+			f.setHook(func(w http.ResponseWriter, r *http.Request, n int) bool {
 				if n <= tt.failures {
 					tt.fail(w)
 					return true
 				}
 				return false
-			}
+			})
 			c := testClient(t, f, Options{Retries: 3})
 			g, err := c.Gem(context.Background(), "g")
 			if tt.wantErr {
@@ -458,10 +458,10 @@ func TestTruncatedJSON(t *testing.T) {
 
 func TestHungResponseTimesOut(t *testing.T) {
 	f := newFakeRegistry(t)
-	f.hook = func(w http.ResponseWriter, r *http.Request, n int) bool {
+	f.setHook(func(w http.ResponseWriter, r *http.Request, n int) bool {
 		<-r.Context().Done() // never answer
 		return true
-	}
+	})
 	c := testClient(t, f, Options{Timeout: 100 * time.Millisecond, Retries: 1})
 	start := time.Now()
 	_, err := c.Gem(context.Background(), "slow")
@@ -479,13 +479,13 @@ func TestHungResponseTimesOut(t *testing.T) {
 
 func TestHungBodyTimesOut(t *testing.T) {
 	f := newFakeRegistry(t)
-	f.hook = func(w http.ResponseWriter, r *http.Request, n int) bool {
+	f.setHook(func(w http.ResponseWriter, r *http.Request, n int) bool {
 		w.Header().Set("Content-Length", "1000")
 		w.Write([]byte(`[{"number":`))
 		w.(http.Flusher).Flush()
 		<-r.Context().Done()
 		return true
-	}
+	})
 	c := testClient(t, f, Options{Timeout: 100 * time.Millisecond, Retries: -1})
 	if _, err := c.Gem(context.Background(), "slow"); !errors.Is(err, ErrTimeout) {
 		t.Fatalf("err = %v, want ErrTimeout", err)
@@ -494,10 +494,10 @@ func TestHungBodyTimesOut(t *testing.T) {
 
 func TestCancellation(t *testing.T) {
 	f := newFakeRegistry(t)
-	f.hook = func(w http.ResponseWriter, r *http.Request, n int) bool {
+	f.setHook(func(w http.ResponseWriter, r *http.Request, n int) bool {
 		<-r.Context().Done()
 		return true
-	}
+	})
 	c := testClient(t, f, Options{Concurrency: 2, Rate: 5})
 	ctx, cancel := context.WithCancel(context.Background())
 	names := make([]string, 20)
@@ -603,7 +603,7 @@ func TestNewRejectsBadBase(t *testing.T) {
 
 func TestBasePrefixAndSanitizedText(t *testing.T) {
 	f := newFakeRegistry(t)
-	f.hook = func(w http.ResponseWriter, r *http.Request, n int) bool {
+	f.setHook(func(w http.ResponseWriter, r *http.Request, n int) bool {
 		if r.URL.Path != "/mirror/api/v1/versions/evil.json" {
 			http.NotFound(w, r)
 			return true
@@ -613,7 +613,7 @@ func TestBasePrefixAndSanitizedText(t *testing.T) {
 			"rubygems_mfa_required": "true\x1b[0m",
 		}}))
 		return true
-	}
+	})
 	c, err := New(Options{BaseURL: f.srv.URL + "/mirror/"})
 	if err != nil {
 		t.Fatal(err)

@@ -65,11 +65,11 @@ func (f *fakeRegistry) serve(w http.ResponseWriter, r *http.Request) {
 	hit := f.hits[r.URL.Path]
 	f.seen = append(f.seen, r.Header.Clone())
 	d, ok := f.docs[r.URL.Path]
-	hook := f.hook
+	hook, delay := f.hook, f.delay
 	f.mu.Unlock()
-	if f.delay > 0 {
+	if delay > 0 {
 		select {
-		case <-time.After(f.delay):
+		case <-time.After(delay):
 		case <-r.Context().Done():
 			return
 		}

@@ -41,14 +41,14 @@ func TestRetryAfter(t *testing.T) {
 func TestRetryAfterIsHonoured(t *testing.T) {
 	f := newFakeRegistry(t)
 	f.versions("g", versionsJSON(t, fv{number: "1.0"}))
-	f.hook = func(w http.ResponseWriter, r *http.Request, n int) bool {
+	f.setHook(func(w http.ResponseWriter, r *http.Request, n int) bool {
 		if n == 1 {
 			w.Header().Set("Retry-After", "1")
 			w.WriteHeader(http.StatusServiceUnavailable)
 			return true
 		}
 		return false
-	}
+	})
 	start := time.Now()
 	if _, err := testClient(t, f, Options{}).Gem(context.Background(), "g"); err != nil {
 		t.Fatal(err)
@@ -60,11 +60,11 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 
 func TestRetryAfterTooLongFails(t *testing.T) {
 	f := newFakeRegistry(t)
-	f.hook = func(w http.ResponseWriter, r *http.Request, n int) bool {
+	f.setHook(func(w http.ResponseWriter, r *http.Request, n int) bool {
 		w.Header().Set("Retry-After", "3600")
 		w.WriteHeader(http.StatusTooManyRequests)
 		return true
-	}
+	})
 	_, err := testClient(t, f, Options{}).Gem(context.Background(), "g")
 	if err == nil || !strings.Contains(err.Error(), "retry after 1h0m0s") {
 		t.Errorf("err = %v, want it to name the hour the server asked for", err)
