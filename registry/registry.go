@@ -2,6 +2,14 @@
 // like its API) whether gems require MFA for pushes. It is a polite client:
 // one shared rate limit, bounded concurrency, retries with backoff, and an
 // on-disk cache with conditional requests.
+//
+// It judges a gem as RubyGems.org does: by the rubygems_mfa_required
+// metadata of its latest release (the highest version that is neither
+// yanked nor a prerelease, on any platform), cast like a Rails boolean; and
+// separately by the popular-gem policy (strictly more than
+// PopularThreshold downloads). One GET /api/v1/versions/NAME.json answers
+// both in the common case; GET /api/v1/gems/NAME.json is asked only when
+// the exact download total can change the verdict.
 package registry
 
 import (
