@@ -359,6 +359,12 @@ func (c *Client) fetch(ctx context.Context, name string) (*Gem, error) {
 		total, err = parseDownloads(body)
 		return err
 	})
+	if errors.Is(err, ErrNotFound) {
+		// The gem exists (its versions are listed): a missing gem document
+		// leaves the popular-gem policy unsettled, it does not make the gem
+		// unknown to the registry.
+		return nil, fmt.Errorf("registry: gem %q: total downloads: %w", name, ErrNoTotal)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("registry: gem %q: total downloads: %w", name, err)
 	}

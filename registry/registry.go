@@ -31,6 +31,11 @@ const PopularThreshold int64 = 180_000_000
 // no version of it.
 var ErrNotFound = errors.New("no such gem on the registry")
 
+// ErrNoTotal is returned when a gem's exact download total is needed to
+// settle the popular-gem policy but the registry serves no gem document
+// (GET /api/v1/gems/NAME.json answered 404, or a file:// snapshot lacks it).
+var ErrNoTotal = errors.New("the registry lists the gem's versions but has no gem document for its download total")
+
 // ErrInvalidName is returned for a name RubyGems would never accept; such a
 // name never reaches a URL or a cache path.
 var ErrInvalidName = errors.New("invalid gem name")
