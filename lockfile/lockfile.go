@@ -4,9 +4,9 @@
 package lockfile
 
 import (
-	"errors"
 	"fmt"
 	"io"
+	"os"
 )
 
 // SourceType says which kind of lockfile section a spec came from.
@@ -42,6 +42,13 @@ func (s *Source) Remote() string {
 		return ""
 	}
 	return s.Remotes[0]
+}
+
+// Ambiguous reports whether the section is a GEM section with several
+// remotes, written by Bundler 1.x: nothing in the lockfile says which of them
+// a gem came from.
+func (s *Source) Ambiguous() bool {
+	return s != nil && s.Type == SourceRubygems && len(s.Remotes) > 1
 }
 
 // Dependency is a dependency line: in the DEPENDENCIES section, or a 6-space
@@ -122,21 +129,74 @@ func (e *ParseError) Error() string {
 	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
 }
 
-// errTODO marks the parts still being written.
-var errTODO = errors.New("not implemented")
+// MaxSize is the largest lockfile Parse accepts. Real lockfiles are well under
+// a megabyte; anything bigger is not a lockfile.
+const MaxSize = 64 << 20
 
 // Parse reads a lockfile from r; path names it in errors and in the result.
+// A lockfile Bundler would reject, or one that cannot be read without
+// guessing, gives a *ParseError; what Bundler silently ignores is kept the
+// way Bundler keeps it and recorded in Lockfile.Warnings.
 func Parse(r io.Reader, path string) (*Lockfile, error) {
-	return nil, errTODO
+	hint := 0
+	if l, ok := r.(interface{ Len() int }); ok {
+		hint = l.Len()
+	}
+	data, err := readAll(r, hint)
+	if err != nil {
+		return nil, fmt.Errorf("lockfile: %s: %w", path, err)
+	}
+	if len(data) > MaxSize {
+		return nil, &ParseError{Path: path, Msg: tooLargeMsg}
+	}
+	return parse(data, path)
+}
+
+const tooLargeMsg = "file is larger than 64 MiB, too large for a lockfile"
+
+// readAll reads r to the end, or to one byte past MaxSize; hint is the
+// expected size, used to size the buffer.
+func readAll(r io.Reader, hint int) ([]byte, error) {
+	buf := make([]byte, 0, max(512, min(hint, MaxSize)+1))
+	lr := io.LimitReader(r, MaxSize+1)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := lr.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 // ParseFile reads and parses the lockfile at path.
 func ParseFile(path string) (*Lockfile, error) {
-	return nil, errTODO
-}
-
-// Find returns the lockfile Bundler would use in dir: gems.locked (with
-// gems.rb) or Gemfile.lock.
-func Find(dir string) (string, error) {
-	return "", errTODO
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("lockfile: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("lockfile: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, &ParseError{Path: path, Msg: "not a regular file"}
+	}
+	if fi.Size() > MaxSize {
+		return nil, &ParseError{Path: path, Msg: tooLargeMsg}
+	}
+	data, err := readAll(f, int(fi.Size()))
+	if err != nil {
+		return nil, fmt.Errorf("lockfile: %s: %w", path, err)
+	}
+	if len(data) > MaxSize {
+		return nil, &ParseError{Path: path, Msg: tooLargeMsg}
+	}
+	return parse(data, path)
 }

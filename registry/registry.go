@@ -2,12 +2,21 @@
 // like its API) whether gems require MFA for pushes. It is a polite client:
 // one shared rate limit, bounded concurrency, retries with backoff, and an
 // on-disk cache with conditional requests.
+//
+// It judges a gem as RubyGems.org does: by the rubygems_mfa_required
+// metadata of its latest release (the highest version that is neither
+// yanked nor a prerelease, on any platform), cast like a Rails boolean; and
+// separately by the popular-gem policy (strictly more than
+// PopularThreshold downloads). One GET /api/v1/versions/NAME.json answers
+// both in the common case; GET /api/v1/gems/NAME.json is asked only when
+// the exact download total can change the verdict.
 package registry
 
 import (
-	"context"
 	"errors"
-	"net/http"
+	"fmt"
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -21,6 +30,11 @@ const PopularThreshold int64 = 180_000_000
 // ErrNotFound is returned when the registry has no such gem (404), or lists
 // no version of it.
 var ErrNotFound = errors.New("no such gem on the registry")
+
+// ErrNoTotal is returned when a gem's exact download total is needed to
+// settle the popular-gem policy but the registry serves no gem document
+// (GET /api/v1/gems/NAME.json answered 404, or a file:// snapshot lacks it).
+var ErrNoTotal = errors.New("the registry lists the gem's versions but has no gem document for its download total")
 
 // ErrInvalidName is returned for a name RubyGems would never accept; such a
 // name never reaches a URL or a cache path.
@@ -76,7 +90,8 @@ type Gem struct {
 	// total, since yanked versions are not listed.
 	ListedDownloads int64
 	// Downloads is the exact total from GET /api/v1/gems/NAME.json; it is
-	// only fetched (DownloadsExact) when it can change the verdict.
+	// only fetched (DownloadsExact) when it can change the verdict. Otherwise
+	// it repeats ListedDownloads, the best known lower bound.
 	Downloads      int64
 	DownloadsExact bool
 	// Requests counts the HTTP requests this answer cost (0 from the cache).
@@ -93,45 +108,74 @@ func (g *Gem) Find(number, platform string) *Version {
 	return nil
 }
 
-// Options configure a Client. Zero values pick the defaults.
-type Options struct {
-	// BaseURL is http(s)://HOST[/PREFIX] or file://DIR; default DefaultBaseURL.
-	BaseURL string
-	// HTTPClient defaults to a client with sane transport timeouts.
-	HTTPClient *http.Client
-	// Rate is the most requests a second (default 10); Burst the bucket size.
-	Rate  float64
-	Burst int
-	// Concurrency is the most requests in flight (default 8).
-	Concurrency int
-	// Retries is how often a 429, 5xx or transport error is retried (default 4).
-	Retries int
-	// Timeout bounds one request (default 30s).
-	Timeout time.Duration
-	// CacheDir holds cached responses; "" disables the cache.
-	CacheDir string
-	// CacheTTL is how long a cached answer is used without asking (default 1h).
-	CacheTTL time.Duration
-	// UserAgent defaults to "mfaudit/VERSION (+https://github.com/mfaudit/mfaudit)".
-	UserAgent string
-	// OnDone, when set, is called once per distinct gem as its lookup ends.
-	OnDone func(name string, err error)
+// Popular reports whether the gem is proven to have strictly more than
+// PopularThreshold downloads, by the listed sum or by the exact total, so
+// that RubyGems.org's popular-gem policy makes every owner use strong MFA.
+func (g *Gem) Popular() bool {
+	return g.ListedDownloads > PopularThreshold || (g.DownloadsExact && g.Downloads > PopularThreshold)
 }
 
-// Client looks gems up. It is safe for concurrent use, and asks for each gem
-// at most once in its lifetime.
-type Client struct {
-	opts Options
+// MFARequired reports whether RubyGems.org requires MFA to push a new
+// release: the latest release carries a truthy rubygems_mfa_required flag.
+func (g *Gem) MFARequired() bool {
+	return g.Latest != nil && g.Latest.MFA().Required()
 }
 
-// New returns a Client.
-func New(opts Options) (*Client, error) {
-	return &Client{opts: opts}, nil
+// SourceCodeURI returns where the gem's source lives, from the latest
+// release's metadata: source_code_uri, else homepage_uri when it points at
+// GitHub or GitLab, else "".
+func (g *Gem) SourceCodeURI() string {
+	if g.Latest == nil {
+		return ""
+	}
+	if s := strings.TrimSpace(g.Latest.Metadata["source_code_uri"]); s != "" {
+		return s
+	}
+	home := strings.TrimSpace(g.Latest.Metadata["homepage_uri"])
+	u, err := url.Parse(home)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") {
+		return ""
+	}
+	switch strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.") {
+	case "github.com", "gitlab.com":
+		if strings.Trim(u.Path, "/") != "" {
+			return home
+		}
+	}
+	return ""
 }
 
-// Gem looks one gem up.
-func (c *Client) Gem(ctx context.Context, name string) (*Gem, error) {
-	return nil, errors.New("not implemented")
+// maxNameLen bounds gem names; the longest on RubyGems.org is far shorter,
+// and the bound keeps cache file names within every file system's limit.
+const maxNameLen = 200
+
+// ValidName checks a gem name against the characters RubyGems.org has ever
+// accepted: ASCII letters, digits, ".", "-" and "_", with at least one
+// letter or digit. (New gems must also contain a letter and must not start
+// with ".", "-" or "_", but older gems predate those rules and are still
+// served.) The error wraps ErrInvalidName.
+func ValidName(name string) error {
+	if name == "" {
+		return fmt.Errorf("%w: empty name", ErrInvalidName)
+	}
+	if len(name) > maxNameLen {
+		return fmt.Errorf("%w %q: longer than %d characters", ErrInvalidName, name, maxNameLen)
+	}
+	alnum := false
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case isDigit(c) || isLetter(c):
+			alnum = true
+		case c == '.' || c == '-' || c == '_':
+		default:
+			return fmt.Errorf("%w %q: only letters, digits, '.', '-' and '_' are allowed", ErrInvalidName, name)
+		}
+	}
+	if !alnum {
+		return fmt.Errorf("%w %q: must contain a letter or digit", ErrInvalidName, name)
+	}
+	return nil
 }
 
 // Result is one gem's lookup: Gem, or an error (ErrNotFound, ErrInvalidName,
@@ -140,15 +184,4 @@ type Result struct {
 	Name string
 	Gem  *Gem
 	Err  error
-}
-
-// Lookup looks names up concurrently and returns one Result per name, in
-// input order. Duplicate names are requested once. Only ctx ends it early.
-func (c *Client) Lookup(ctx context.Context, names []string) []Result {
-	out := make([]Result, len(names))
-	for i, n := range names {
-		g, err := c.Gem(ctx, n)
-		out[i] = Result{Name: n, Gem: g, Err: err}
-	}
-	return out
 }

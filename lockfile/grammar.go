@@ -1,0 +1,222 @@
+package lockfile
+
+import "strings"
+
+// nameVersion is one match of Bundler's NAME_VERSION pattern against the
+// text after a line's indentation:
+//
+//	(.*?)(?: \(([^-]*)(?:-(.*))?\))?(!)?(?: ([^ ]+))?$
+//
+// (bundler/lib/bundler/lockfile_parser.rb, Bundler 2.5 and later; the last
+// group, a checksum, is absent from older Bundlers).
+type nameVersion struct {
+	name        string
+	version     string // text inside the parentheses, before the first "-"
+	platform    string // text after the first "-", up to the closing parenthesis
+	token       string // the trailing " token" (a checksum in CHECKSUMS)
+	hasVersion  bool
+	hasPlatform bool
+	pinned      bool // a "!" after the name or the closing parenthesis
+	hasToken    bool
+}
+
+// matchNameVersion matches s the way the Ruby regular expression above does,
+// leftmost-first with a lazy name, in linear time and without allocating.
+//
+// The match must reach the end of the line, so whatever follows the version
+// group is "", "!", " X" or "! X" with X free of spaces. That leaves at most
+// four places where the group's closing parenthesis can be. The regular
+// expression tries the shortest name first and, for a name, the longest
+// version group first; so the result is the first " (" that opens a group
+// closing at the last of those places, unless a shorter name already lets the
+// rest of the line match without a version group.
+func matchNameVersion(s string) nameVersion {
+	n := len(s)
+	lastSpace := strings.LastIndexByte(s, ' ')
+
+	// Largest index of a ")" that can close the version group.
+	closeAt := -1
+	for _, c := range [...]int{n - 1, n - 2, lastSpace - 1, lastSpace - 2} {
+		if c > closeAt && c >= 0 && s[c] == ')' && tailMatches(s, c+1, lastSpace) {
+			closeAt = c
+		}
+	}
+
+	for i := 0; i <= n; i++ {
+		if closeAt >= i+2 && s[i] == ' ' && s[i+1] == '(' {
+			m := nameVersion{name: s[:i], hasVersion: true}
+			inner := s[i+2 : closeAt]
+			if d := strings.IndexByte(inner, '-'); d >= 0 {
+				m.version, m.platform, m.hasPlatform = inner[:d], inner[d+1:], true
+			} else {
+				m.version = inner
+			}
+			m.setTail(s[closeAt+1:])
+			return m
+		}
+		if tailMatches(s, i, lastSpace) {
+			m := nameVersion{name: s[:i]}
+			m.setTail(s[i:])
+			return m
+		}
+	}
+	// Unreachable: the empty tail at i == n always matches.
+	return nameVersion{name: s}
+}
+
+// tailMatches reports whether s[i:] matches (!)?(?: ([^ ]+))?$ ; lastSpace is
+// the index of the last space in s, or -1.
+func tailMatches(s string, i, lastSpace int) bool {
+	n := len(s)
+	switch {
+	case i == n:
+		return true
+	case s[i] == '!':
+		return i+1 == n || (i+1 == lastSpace && lastSpace < n-1)
+	case s[i] == ' ':
+		return i == lastSpace && i < n-1
+	}
+	return false
+}
+
+// setTail records the pinned marker and the token of a tail that matches.
+func (m *nameVersion) setTail(t string) {
+	if t != "" && t[0] == '!' {
+		m.pinned = true
+		t = t[1:]
+	}
+	if t != "" {
+		m.token, m.hasToken = t[1:], true
+	}
+}
+
+// isRubySpace reports whether c is in Ruby's \s class.
+func isRubySpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
+// trimRubySpace removes leading and trailing Ruby whitespace, like String#strip.
+func trimRubySpace(s string) string {
+	i, j := 0, len(s)
+	for i < j && isRubySpace(s[i]) {
+		i++
+	}
+	for j > i && (isRubySpace(s[j-1]) || s[j-1] == 0) {
+		j--
+	}
+	return s[i:j]
+}
+
+// isBlank reports whether s matches /^\s*$/.
+func isBlank(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isRubySpace(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// leadingSpaces counts the spaces (not tabs) at the start of s.
+func leadingSpaces(s string) int {
+	i := 0
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	return i
+}
+
+// validGemName reports whether s is a name RubyGems accepts for a gem
+// (Gem::Specification's VALID_NAME_PATTERN, /\A[a-zA-Z0-9\.\-\_]+\z/).
+func validGemName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !isAlnum(c) && c != '.' && c != '-' && c != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+// validPlatform reports whether s looks like a platform RubyGems writes:
+// letters, digits, "_", "." and "-" (x86_64-linux-gnu, universal-java-11).
+func validPlatform(s string) bool {
+	return validGemName(s)
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// releaseVersionLen returns the length of the longest prefix of s matching
+// [0-9]+(?:\.[0-9a-zA-Z]+)*, the part of Gem::Version::VERSION_PATTERN before
+// any "-prerelease", or 0 when s does not start with a digit.
+func releaseVersionLen(s string) int {
+	i := 0
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	if i == 0 {
+		return 0
+	}
+	for i+1 < len(s) && s[i] == '.' && isAlnum(s[i+1]) {
+		i += 2
+		for i < len(s) && isAlnum(s[i]) {
+			i++
+		}
+	}
+	return i
+}
+
+// validVersion reports whether s, already stripped, is a version as written
+// on a spec line: Gem::Version accepts it and it has no "-" (the grammar
+// splits a platform off at the first "-").
+func validVersion(s string) bool {
+	return s != "" && releaseVersionLen(s) == len(s)
+}
+
+// validFullVersion reports whether s is a whole Gem::Version, prerelease part
+// included (Gem::Version.correct?, minus the empty string).
+func validFullVersion(s string) bool {
+	i := releaseVersionLen(s)
+	if i == 0 {
+		return false
+	}
+	if i == len(s) {
+		return true
+	}
+	// (-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?
+	if s[i] != '-' {
+		return false
+	}
+	for _, part := range strings.Split(s[i+1:], ".") {
+		if part == "" {
+			return false
+		}
+		for j := 0; j < len(part); j++ {
+			if !isAlnum(part[j]) && part[j] != '-' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// validRequirement reports whether s, already stripped, is one term of a
+// Gem::Requirement without a "-" (the grammar cuts requirements at the first
+// "-"): an optional operator =, !=, >, <, >=, <= or ~>, then a version.
+func validRequirement(s string) bool {
+	switch {
+	case strings.HasPrefix(s, "!="), strings.HasPrefix(s, ">="),
+		strings.HasPrefix(s, "<="), strings.HasPrefix(s, "~>"):
+		s = s[2:]
+	case strings.HasPrefix(s, "="), strings.HasPrefix(s, ">"), strings.HasPrefix(s, "<"):
+		s = s[1:]
+	}
+	return validVersion(trimRubySpace(s))
+}
