@@ -228,7 +228,9 @@ func judge(f *Finding, s *lockfile.Spec, res *registry.Result) {
 		return
 	case res.Err != nil:
 		f.Status = Unknown
-		msg := registry.Sanitize(redactText(res.Err.Error()))
+		// The gem is named already; keep what went wrong.
+		msg := strings.TrimPrefix(res.Err.Error(), fmt.Sprintf("registry: gem %q: ", s.Name))
+		msg = registry.Sanitize(redactText(msg))
 		f.Reason = "lookup failed: " + msg
 		f.LookupError = msg
 		return
@@ -251,7 +253,7 @@ func judge(f *Finding, s *lockfile.Spec, res *registry.Result) {
 			f.MFAFlag = &raw
 		}
 	}
-	if uri := sourceCodeURI(g); uri != "" {
+	if uri := registry.Sanitize(g.SourceCodeURI()); uri != "" {
 		f.SourceCodeURI = &uri
 	}
 	locked := findLocked(g, s.Version, s.Platform)
@@ -264,7 +266,7 @@ func judge(f *Finding, s *lockfile.Spec, res *registry.Result) {
 	case latest != nil && latest.MFA().Required():
 		f.Status = Protected
 		f.Reason = fmt.Sprintf("latest release %s sets rubygems_mfa_required=%q", f.LatestVersion, *f.MFAFlag)
-	case popular(g):
+	case g.Popular():
 		f.Status = Partial
 		count := "sum of listed versions"
 		if g.DownloadsExact {
@@ -277,16 +279,6 @@ func judge(f *Finding, s *lockfile.Spec, res *registry.Result) {
 		f.Reason = flagPhrase(latest, f.LatestVersion)
 	}
 	f.Reason += lockedNote(f, latest, locked)
-}
-
-// popular reports whether the gem is over RubyGems.org's popular-gem
-// threshold: by the exact total when it was fetched, else by the sum of the
-// listed builds (a lower bound).
-func popular(g *registry.Gem) bool {
-	if g.DownloadsExact {
-		return g.Downloads > registry.PopularThreshold
-	}
-	return g.ListedDownloads > registry.PopularThreshold
 }
 
 // flagPhrase says why the latest release does not protect the gem.
@@ -344,19 +336,6 @@ func findLocked(g *registry.Gem, number, platform string) *registry.Version {
 	return nil
 }
 
-// sourceCodeURI returns the source_code_uri metadata of the latest release,
-// or of the newest listed build when there is no release.
-func sourceCodeURI(g *registry.Gem) string {
-	v := g.Latest
-	if v == nil && len(g.Versions) > 0 {
-		v = &g.Versions[0]
-	}
-	if v == nil {
-		return ""
-	}
-	return registry.Sanitize(strings.TrimSpace(v.Metadata["source_code_uri"]))
-}
-
 // thousands formats n with comma separators: 180000000 → "180,000,000".
 func thousands(n int64) string {
 	s := strconv.FormatInt(n, 10)
@@ -378,5 +357,5 @@ func thousands(n int64) string {
 // cleanRemote makes a lockfile remote fit for a report: credentials
 // removed, control characters neutralised.
 func cleanRemote(remote string) string {
-	return registry.Sanitize(redactURL(remote))
+	return registry.Sanitize(lockfile.RedactURL(remote))
 }

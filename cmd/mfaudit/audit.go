@@ -131,19 +131,19 @@ func validFormat(name string) bool {
 func checkRegistryURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("%q is not a URL", redactURL(raw))
+		return fmt.Errorf("%q is not a URL", lockfile.RedactURL(raw))
 	}
 	switch u.Scheme {
 	case "http", "https":
 		if u.Host == "" {
-			return fmt.Errorf("%q names no host", redactURL(raw))
+			return fmt.Errorf("%q names no host", lockfile.RedactURL(raw))
 		}
 	case "file":
 		if u.Path == "" {
 			return fmt.Errorf("%q names no directory", raw)
 		}
 	default:
-		return fmt.Errorf("%q: want an http://, https:// or file:// URL", redactURL(raw))
+		return fmt.Errorf("%q: want an http://, https:// or file:// URL", lockfile.RedactURL(raw))
 	}
 	return nil
 }
@@ -176,7 +176,7 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 		Rate:        opts.rate,
 		Concurrency: opts.concurrency,
 		CacheDir:    cacheDir(opts),
-		UserAgent:   "mfaudit/" + mfauditVersion() + " (+https://github.com/mfaudit/mfaudit)",
+		UserAgent:   registry.UserAgent(mfauditVersion()),
 		OnDone:      prog.done,
 	})
 	if err != nil {
@@ -348,7 +348,12 @@ func cacheDir(opts *auditOptions) string {
 	if opts.cacheDir != "" {
 		return opts.cacheDir
 	}
-	return defaultCacheDir()
+	dir, err := registry.DefaultCacheDir()
+	if err != nil {
+		// No user cache directory (no $HOME): run without a cache.
+		return ""
+	}
+	return dir
 }
 
 // writeFileAtomic writes data to path through a temporary file in the same
