@@ -30,7 +30,7 @@ func (githubRenderer) render(w io.Writer, r *Report, _ RenderOptions) error {
 		}
 		msg := safeText(orDash(f.Reason))
 		if dep := dependencyLabel(f); dep != "-" {
-			msg += " (" + dep + ")"
+			msg += " (" + safeText(dep) + ")"
 		}
 		if f.Allowlisted {
 			msg += "; allowlisted: " + safeText(f.AllowlistReason)

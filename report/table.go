@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
@@ -20,11 +21,19 @@ type tableRenderer struct{}
 
 var tableHeader = []string{"STATUS", "GEM", "VERSION", "LATEST", "FLAG", "DIRECT/VIA", "REASON"}
 
-// Columns the table shortens, in order, when it must fit opts.Width, with
-// the narrowest each may become.
+// Column indexes, and how the table fits opts.Width: first REASON, then
+// DIRECT/VIA are shortened down to a minimum; if that is not enough, FLAG
+// and then LATEST are left out, and the shortening starts over. The status,
+// name and version are never cut: a row without them is useless, and a
+// line that wraps is better than a wrong gem name.
 const (
-	colVia    = 5
-	colReason = 6
+	colStatus = iota
+	colGem
+	colVersion
+	colLatest
+	colFlag
+	colVia
+	colReason
 
 	minReasonWidth = 24
 	minViaWidth    = 12
@@ -89,22 +98,19 @@ func location(path string, line int) string {
 
 // tableCells is a finding as the table's columns, before colour.
 func tableCells(f *Finding) []string {
-	status := string(f.Status)
-	reason := safeText(f.Reason)
+	reason := safeText(orDash(f.Reason))
 	if f.Allowlisted {
-		status += " (allowlisted)"
-		if f.AllowlistReason != "" {
-			reason += " [allowlisted: " + safeText(f.AllowlistReason) + "]"
-		}
+		// First in the cell, so that shortening the reason keeps it.
+		reason = "[allowlisted: " + safeText(orDash(f.AllowlistReason)) + "] " + reason
 	}
 	return []string{
-		status,
+		string(f.Status),
 		safeText(f.Name),
 		safeText(versionLabel(f)),
 		safeText(orDash(f.LatestVersion)),
 		safeText(flagLabel(f)),
 		safeText(dependencyLabel(f)),
-		orDash(reason),
+		reason,
 	}
 }
 
@@ -113,14 +119,16 @@ func writeTable(w io.Writer, rows []row, opts RenderOptions) error {
 	for i, rw := range rows {
 		cells[i] = tableCells(rw.f)
 	}
+	keep := []int{colStatus, colGem, colVersion, colLatest, colFlag, colVia, colReason}
 	if opts.Width > 0 {
-		fitWidth(cells, opts.Width)
+		keep = fitWidth(cells, opts.Width)
 	}
-	if opts.Color {
-		for i, rw := range rows {
-			if c, ok := statusColor[rw.f.Status]; ok {
-				cells[i][0] = "\x1b[" + c + "m" + cells[i][0] + "\x1b[0m"
-			}
+	header := pick(tableHeader, keep)
+	body := make([][]string, len(cells))
+	for i, rw := range rows {
+		body[i] = pick(cells[i], keep)
+		if c, ok := statusColor[rw.f.Status]; ok && opts.Color {
+			body[i][0] = "\x1b[" + c + "m" + body[i][0] + "\x1b[0m"
 		}
 	}
 
@@ -146,8 +154,8 @@ func writeTable(w io.Writer, rows []row, opts RenderOptions) error {
 		}),
 		tablewriter.WithTrimSpace(tw.Off),
 	)
-	table.Header(tableHeader)
-	if err := table.Bulk(cells); err != nil {
+	table.Header(header)
+	if err := table.Bulk(body); err != nil {
 		return fmt.Errorf("table: %w", err)
 	}
 	if err := table.Render(); err != nil {
@@ -156,43 +164,65 @@ func writeTable(w io.Writer, rows []row, opts RenderOptions) error {
 	// The last column is padded to its width; trailing blanks are noise in
 	// a terminal and in saved output.
 	for line := range strings.Lines(buf.String()) {
-		io.WriteString(w, strings.TrimRight(line, " \n")+"\n")
+		if _, err := io.WriteString(w, strings.TrimRight(line, " \n")+"\n"); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// fitWidth shortens the REASON column, then the DIRECT/VIA column, so that
-// a row fits in width terminal columns. The other columns are short by
-// nature and are kept whole: a gem name or version cut short would be
-// worse than a line that wraps.
-func fitWidth(cells [][]string, width int) {
-	widths := make([]int, len(tableHeader))
+// pick returns the cells at the given column indexes.
+func pick(cells []string, cols []int) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = cells[c]
+	}
+	return out
+}
+
+// fitWidth shortens cells so that rows fit in width terminal columns, and
+// returns the columns to show (see the column constants for the order).
+func fitWidth(cells [][]string, width int) []int {
+	natural := make([]int, len(tableHeader))
 	for c, h := range tableHeader {
-		widths[c] = twwidth.Width(h)
+		natural[c] = twwidth.Width(h)
 	}
 	for _, rowCells := range cells {
 		for c, v := range rowCells {
-			widths[c] = max(widths[c], twwidth.Width(v))
+			natural[c] = max(natural[c], twwidth.Width(v))
 		}
 	}
-	total := columnGap * (len(widths) - 1)
-	for _, cw := range widths {
-		total += cw
-	}
-	over := total - width
-	for _, shrink := range []struct{ col, min int }{{colReason, minReasonWidth}, {colVia, minViaWidth}} {
-		if over <= 0 {
-			break
+	keep := []int{colStatus, colGem, colVersion, colLatest, colFlag, colVia, colReason}
+	drops := []int{colFlag, colLatest}
+	for {
+		widths := make(map[int]int, len(keep))
+		total := columnGap * (len(keep) - 1)
+		for _, c := range keep {
+			widths[c] = natural[c]
+			total += natural[c]
 		}
-		cut := min(over, widths[shrink.col]-shrink.min)
-		if cut <= 0 {
-			continue
+		over := total - width
+		for _, s := range []struct{ col, min int }{{colReason, minReasonWidth}, {colVia, minViaWidth}} {
+			if over <= 0 {
+				break
+			}
+			if cut := min(over, widths[s.col]-s.min); cut > 0 {
+				widths[s.col] -= cut
+				over -= cut
+			}
 		}
-		widths[shrink.col] -= cut
-		over -= cut
-		for _, rowCells := range cells {
-			rowCells[shrink.col] = truncate(rowCells[shrink.col], widths[shrink.col])
+		if over <= 0 || len(drops) == 0 {
+			for _, c := range []int{colReason, colVia} {
+				if widths[c] < natural[c] {
+					for _, rowCells := range cells {
+						rowCells[c] = truncate(rowCells[c], widths[c])
+					}
+				}
+			}
+			return keep
 		}
+		keep = slices.DeleteFunc(keep, func(c int) bool { return c == drops[0] })
+		drops = drops[1:]
 	}
 }
 
