@@ -22,10 +22,11 @@ type tableRenderer struct{}
 var tableHeader = []string{"STATUS", "GEM", "VERSION", "LATEST", "FLAG", "DIRECT/VIA", "REASON"}
 
 // Column indexes, and how the table fits opts.Width: first REASON, then
-// DIRECT/VIA are shortened down to a minimum; if that is not enough, FLAG
-// and then LATEST are left out, and the shortening starts over. The status,
-// name and version are never cut: a row without them is useless, and a
-// line that wraps is better than a wrong gem name.
+// DIRECT/VIA are shortened down to a minimum; if that is not enough, FLAG,
+// LATEST and then DIRECT/VIA are left out, the shortening starts over, and
+// at last REASON may shrink further. The status, name and version are never
+// cut: a row without them is useless, and a line that wraps is better than
+// a wrong gem name.
 const (
 	colStatus = iota
 	colGem
@@ -35,9 +36,10 @@ const (
 	colVia
 	colReason
 
-	minReasonWidth = 24
-	minViaWidth    = 12
-	columnGap      = 2
+	minReasonWidth  = 24
+	lastReasonWidth = 10
+	minViaWidth     = 12
+	columnGap       = 2
 )
 
 // statusColor is the SGR colour of each status on a terminal.
@@ -193,7 +195,7 @@ func fitWidth(cells [][]string, width int) []int {
 		}
 	}
 	keep := []int{colStatus, colGem, colVersion, colLatest, colFlag, colVia, colReason}
-	drops := []int{colFlag, colLatest}
+	drops := []int{colFlag, colLatest, colVia}
 	for {
 		widths := make(map[int]int, len(keep))
 		total := columnGap * (len(keep) - 1)
@@ -202,9 +204,13 @@ func fitWidth(cells [][]string, width int) []int {
 			total += natural[c]
 		}
 		over := total - width
-		for _, s := range []struct{ col, min int }{{colReason, minReasonWidth}, {colVia, minViaWidth}} {
-			if over <= 0 {
-				break
+		minReason := minReasonWidth
+		if len(drops) == 0 {
+			minReason = lastReasonWidth
+		}
+		for _, s := range []struct{ col, min int }{{colReason, minReason}, {colVia, minViaWidth}} {
+			if over <= 0 || !slices.Contains(keep, s.col) {
+				continue
 			}
 			if cut := min(over, widths[s.col]-s.min); cut > 0 {
 				widths[s.col] -= cut
@@ -213,7 +219,7 @@ func fitWidth(cells [][]string, width int) []int {
 		}
 		if over <= 0 || len(drops) == 0 {
 			for _, c := range []int{colReason, colVia} {
-				if widths[c] < natural[c] {
+				if slices.Contains(keep, c) && widths[c] < natural[c] {
 					for _, rowCells := range cells {
 						rowCells[c] = truncate(rowCells[c], widths[c])
 					}
