@@ -107,7 +107,7 @@ func sortedRows(r *Report, idx []int) []row {
 			rows = append(rows, row{lockfile: i, path: lf.Path, f: &lf.Gems[j]})
 		}
 	}
-	slices.SortStableFunc(rows, func(a, b row) int {
+	slices.SortFunc(rows, func(a, b row) int {
 		return cmp.Or(
 			cmp.Compare(a.f.Status.Severity(), b.f.Status.Severity()),
 			cmp.Compare(a.f.Name, b.f.Name),
@@ -125,21 +125,23 @@ func sortedRows(r *Report, idx []int) []row {
 // plain string order otherwise. It only has to be total and stable, not
 // RubyGems-exact: it orders rows for reading.
 func compareVersions(a, b string) int {
-	as, bs := strings.Split(a, "."), strings.Split(b, ".")
-	for i := 0; i < len(as) && i < len(bs); i++ {
-		an, aerr := strconv.ParseUint(as[i], 10, 64)
-		bn, berr := strconv.ParseUint(bs[i], 10, 64)
+	for ra, rb := a, b; ra != "" && rb != ""; {
+		var sa, sb string
+		sa, ra, _ = strings.Cut(ra, ".")
+		sb, rb, _ = strings.Cut(rb, ".")
+		an, aerr := strconv.ParseUint(sa, 10, 64)
+		bn, berr := strconv.ParseUint(sb, 10, 64)
 		var c int
 		if aerr == nil && berr == nil {
 			c = cmp.Compare(an, bn)
 		} else {
-			c = cmp.Compare(as[i], bs[i])
+			c = cmp.Compare(sa, sb)
 		}
 		if c != 0 {
 			return c
 		}
 	}
-	return cmp.Or(cmp.Compare(len(as), len(bs)), cmp.Compare(a, b))
+	return cmp.Or(cmp.Compare(strings.Count(a, "."), strings.Count(b, ".")), cmp.Compare(a, b))
 }
 
 // findingFailsGate reports whether f fails the gate g: its status is one
