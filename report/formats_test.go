@@ -14,9 +14,9 @@ import (
 	"testing"
 )
 
-// TestJSONContract decodes the JSON output generically and checks the
+// TestRenderJSONContract decodes the JSON output generically and checks the
 // mfaudit/v1 contract key by key, so a renamed struct tag fails here.
-func TestJSONContract(t *testing.T) {
+func TestRenderJSONContract(t *testing.T) {
 	r := renderSample()
 	out := renderString(t, "json", r, RenderOptions{})
 	if !strings.HasPrefix(out, "{\n  \"schema\"") || !strings.HasSuffix(out, "}\n") {

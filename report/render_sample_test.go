@@ -147,13 +147,13 @@ func renderSample() *Report {
 					},
 					{
 						Name: "private_gem", Version: "2.0.0", Platform: "ruby",
-						Source: Source{Type: "rubygems", Remote: "https://gems.example.com/private/"},
+						Source: Source{Type: "rubygems", Remote: "https://REDACTED@gems.example.com/private/"},
 						Line:   21, Path: []string{"mytool", "private_gem"},
-						Status: NotCovered, Reason: "remote https://gems.example.com/private/ is not RubyGems.org",
+						Status: NotCovered, Reason: "remote https://REDACTED@gems.example.com/private/ is not RubyGems.org",
 					},
 				},
 				Warnings: []Warning{
-					{Line: 3, Message: "remote https://gems.example.com/private/ is listed twice; Bundler uses the first"},
+					{Line: 3, Message: "remote https://REDACTED@gems.example.com/private/ is listed twice; Bundler uses the first"},
 				},
 			},
 			{
