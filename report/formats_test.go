@@ -352,6 +352,7 @@ func TestSARIFValidates(t *testing.T) {
 	}
 	for _, rep := range reports {
 		t.Run(rep.name, func(t *testing.T) {
+			t.Parallel() // each run starts the .NET tool: seconds, mostly waiting
 			file := filepath.Join(t.TempDir(), rep.name+".sarif")
 			if err := os.WriteFile(file, []byte(renderString(t, "sarif", rep.r, RenderOptions{ToolVersion: "1.2.3"})), 0o644); err != nil {
 				t.Fatal(err)
