@@ -32,8 +32,9 @@ type RenderOptions struct {
 	// the output is a terminal and NO_COLOR is unset.
 	Color bool
 	// Width is the terminal width the table should fit, in columns. When it
-	// is set, the REASON and DEPENDENCY columns are shortened with "…" so
-	// every row stays on one line; 0 means no limit.
+	// is set, REASON and DIRECT/VIA are shortened with "…", and on narrow
+	// terminals FLAG, LATEST and DIRECT/VIA are left out, so that every row
+	// stays on one line; 0 means no limit (for pipes and files).
 	Width int
 	// ToolVersion is mfaudit's version, recorded in SARIF.
 	ToolVersion string
