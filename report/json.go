@@ -1,0 +1,50 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+)
+
+// jsonRenderer writes the mfaudit/v1 contract: the Report as its struct
+// tags describe it, indented, with findings in lockfile order. Text is
+// written exactly as found (encoding/json escapes control characters), and
+// empty lists are [] rather than null so scripts need no special case.
+type jsonRenderer struct{}
+
+func (jsonRenderer) render(w io.Writer, r *Report, _ RenderOptions) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(normalized(r)); err != nil {
+		return err
+	}
+	_, err := w.Write(escapeJSONUnsafe(buf.Bytes()))
+	return err
+}
+
+// normalized returns a copy of r with the schema set and nil lists made
+// empty, leaving r itself untouched.
+func normalized(r *Report) *Report {
+	out := *r
+	if out.Schema == "" {
+		out.Schema = Schema
+	}
+	out.Lockfiles = make([]LockfileReport, len(r.Lockfiles))
+	for i, lf := range r.Lockfiles {
+		gems := make([]Finding, len(lf.Gems))
+		for j, f := range lf.Gems {
+			if f.Path == nil {
+				f.Path = []string{}
+			}
+			gems[j] = f
+		}
+		lf.Gems = gems
+		out.Lockfiles[i] = lf
+	}
+	if out.Gate.FailOn == nil {
+		out.Gate.FailOn = []Status{}
+	}
+	return &out
+}

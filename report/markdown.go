@@ -1,0 +1,158 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// markdownRenderer writes GitHub-flavoured Markdown for pull request
+// comments and $GITHUB_STEP_SUMMARY: the gate's outcome, the summary line,
+// then per lockfile a table of the findings that are not protected (the
+// protected ones are counted, not listed, to keep comments short), the
+// lockfile's warnings and the allowlist entries that need attention.
+//
+// All text that comes from a lockfile or a registry is escaped: Markdown
+// and HTML metacharacters lose their meaning, "|" cannot end a table cell,
+// and "@" and "#" cannot mention a user or reference an issue.
+type markdownRenderer struct{}
+
+func (markdownRenderer) render(w io.Writer, r *Report, _ RenderOptions) error {
+	all := sortedRows(r, nil)
+	t := tallyRows(all, r.Gate)
+	fmt.Fprintln(w, "## mfaudit")
+	fmt.Fprintln(w)
+	switch word, detail := gateOutcome(t, r.Gate); word {
+	case "failed":
+		fmt.Fprintf(w, "**Gate failed:** %s.\n", detail)
+	default:
+		fmt.Fprintf(w, "**Gate %s** (%s).\n", word, detail)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, summaryLine(t))
+
+	for i := range r.Lockfiles {
+		lf := &r.Lockfiles[i]
+		rows := sortedRows(r, []int{i})
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "### %s (%s)\n", mdCode(lf.Path), plural(len(rows), "gem", "gems"))
+		fmt.Fprintln(w)
+		listed := 0
+		for _, rw := range rows {
+			if rw.f.Status == Protected {
+				continue
+			}
+			if listed == 0 {
+				fmt.Fprintln(w, "| Status | Gem | Version | Latest | Flag | Dependency | Reason |")
+				fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- | --- |")
+			}
+			listed++
+			writeMarkdownRow(w, rw.f, r.Gate)
+		}
+		switch protected := len(rows) - listed; {
+		case len(rows) == 0:
+			fmt.Fprintln(w, "No locked gems.")
+		case listed == 0:
+			fmt.Fprintf(w, "All %s protected.\n", plural(protected, "gem is", "gems are"))
+		case protected > 0:
+			fmt.Fprintln(w)
+			fmt.Fprintf(w, "%s not listed.\n", plural(protected, "protected gem", "protected gems"))
+		}
+		if len(lf.Warnings) > 0 {
+			fmt.Fprintln(w)
+			fmt.Fprintln(w, "Warnings:")
+			fmt.Fprintln(w)
+			for _, wn := range lf.Warnings {
+				fmt.Fprintf(w, "- %s: %s\n", mdCode(location(lf.Path, wn.Line)), mdText(wn.Message))
+			}
+		}
+	}
+
+	if notes := allowlistNotes(r); len(notes) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "### Allowlist")
+		fmt.Fprintln(w)
+		for _, n := range notes {
+			fmt.Fprintf(w, "- %s: %s (reason: %s)\n", mdCode(n.gem), n.msg, mdText(n.reason))
+		}
+	}
+	return nil
+}
+
+func writeMarkdownRow(w io.Writer, f *Finding, g Gate) {
+	status := string(f.Status)
+	switch {
+	case findingFailsGate(f, g):
+		status = "**" + status + "**"
+	case f.Allowlisted:
+		status += " (allowlisted)"
+	}
+	reason := mdText(orDash(f.Reason))
+	if f.Allowlisted && f.AllowlistReason != "" {
+		reason += " (allowlisted: " + mdText(f.AllowlistReason) + ")"
+	}
+	flag := "-"
+	if f.MFAFlag != nil {
+		flag = mdCode(flagLabel(f))
+	}
+	latest := "-"
+	if f.LatestVersion != "" {
+		latest = mdCode(f.LatestVersion)
+	}
+	fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n",
+		status, mdCode(f.Name), mdCode(versionLabel(f)), latest, flag,
+		mdText(dependencyLabel(f)), reason)
+}
+
+// mdText escapes untrusted text for Markdown. ASCII punctuation that can
+// start emphasis, code, links, HTML, math, strikethrough or a table cell is
+// backslash-escaped, and a word joiner (U+2060) after "@" and "#" stops
+// GitHub from turning the text into a mention or an issue reference.
+func mdText(s string) string {
+	s = safeText(s)
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '\\', '`', '*', '_', '[', ']', '<', '>', '&', '|', '~', '$', '!':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case '@', '#':
+			b.WriteRune(r)
+			b.WriteRune('\u2060')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// mdCode puts untrusted text in a code span, where Markdown, HTML,
+// mentions and references are inert. The fence is longer than any run of
+// backticks inside, and "|" is escaped because GitHub splits table cells
+// before it parses code spans. A backslash is literal in a code span but
+// not to the cell splitter ("\\|" ends a cell), so text with one is
+// escaped as plain text instead.
+func mdCode(s string) string {
+	s = safeText(s)
+	if s == "" {
+		return "-"
+	}
+	if strings.Contains(s, `\`) {
+		return mdText(s)
+	}
+	s = strings.ReplaceAll(s, "|", `\|`)
+	longest, run := 0, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	return fence + s + fence
+}

@@ -1,0 +1,362 @@
+package report
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/mfaudit/mfaudit/registry"
+)
+
+// Formats lists the output formats Render accepts, in the order flag help
+// shows them. "table" is for terminals, "json" is the mfaudit/v1 contract,
+// "sarif" is for code scanning, "markdown" is for PR comments and job
+// summaries, and "github" writes GitHub Actions workflow commands.
+func Formats() []string {
+	return []string{"table", "json", "sarif", "markdown", "github"}
+}
+
+// ErrUnknownFormat is returned (wrapped) by Render for a format that is not
+// in Formats; the command line treats it as a usage error.
+var ErrUnknownFormat = errors.New("unknown format")
+
+// RenderOptions tunes the human-facing formats; the machine formats (json,
+// sarif, github) ignore Color and Width.
+type RenderOptions struct {
+	// Color puts ANSI colour on the table's status column. Set it only when
+	// the output is a terminal and NO_COLOR is unset.
+	Color bool
+	// Width is the terminal width the table should fit, in columns. When it
+	// is set, REASON and DIRECT/VIA are shortened with "…", and on narrow
+	// terminals FLAG, LATEST and DIRECT/VIA are left out, so that every row
+	// stays on one line; 0 means no limit (for pipes and files).
+	Width int
+	// ToolVersion is mfaudit's version, recorded in SARIF.
+	ToolVersion string
+}
+
+// renderer writes a whole report in one format.
+type renderer interface {
+	render(w io.Writer, r *Report, opts RenderOptions) error
+}
+
+func rendererFor(format string) renderer {
+	switch format {
+	case "table":
+		return tableRenderer{}
+	case "json":
+		return jsonRenderer{}
+	case "sarif":
+		return sarifRenderer{}
+	case "markdown":
+		return markdownRenderer{}
+	case "github":
+		return githubRenderer{}
+	}
+	return nil
+}
+
+// Render writes r to w in the given format (one of Formats). The output is
+// deterministic: findings are sorted or kept in lockfile order, never in
+// map or lookup order. Nothing is written when rendering fails, so a
+// failed render never leaves a partial report behind.
+func Render(w io.Writer, format string, r *Report, opts RenderOptions) error {
+	rd := rendererFor(format)
+	if rd == nil {
+		return fmt.Errorf("report: format %q: %w (valid formats: %s)",
+			format, ErrUnknownFormat, strings.Join(Formats(), ", "))
+	}
+	if r == nil {
+		return fmt.Errorf("report: format %s: no report to render", format)
+	}
+	var buf bytes.Buffer
+	if err := rd.render(&buf, r, opts); err != nil {
+		return fmt.Errorf("report: format %s: %w", format, err)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("report: write %s output: %w", format, err)
+	}
+	return nil
+}
+
+// row is one finding with the lockfile it belongs to, for renderers that
+// list findings across lockfiles.
+type row struct {
+	lockfile int // index into Report.Lockfiles
+	path     string
+	f        *Finding
+}
+
+// sortedRows returns the findings of the given lockfiles (all when idx is
+// nil) sorted by severity, then gem name, version, platform, lockfile and
+// line, so every run prints the same order.
+func sortedRows(r *Report, idx []int) []row {
+	if idx == nil {
+		for i := range r.Lockfiles {
+			idx = append(idx, i)
+		}
+	}
+	var rows []row
+	for _, i := range idx {
+		lf := &r.Lockfiles[i]
+		for j := range lf.Gems {
+			rows = append(rows, row{lockfile: i, path: lf.Path, f: &lf.Gems[j]})
+		}
+	}
+	slices.SortFunc(rows, func(a, b row) int {
+		return cmp.Or(
+			cmp.Compare(a.f.Status.Severity(), b.f.Status.Severity()),
+			cmp.Compare(a.f.Name, b.f.Name),
+			compareVersions(a.f.Version, b.f.Version),
+			cmp.Compare(a.f.Platform, b.f.Platform),
+			cmp.Compare(a.lockfile, b.lockfile),
+			cmp.Compare(a.f.Line, b.f.Line),
+		)
+	})
+	return rows
+}
+
+// compareVersions orders version strings segment by segment, numerically
+// where both segments are numbers ("1.10" after "1.9"), and falls back to
+// plain string order otherwise. It only has to be total and stable, not
+// RubyGems-exact: it orders rows for reading.
+func compareVersions(a, b string) int {
+	for ra, rb := a, b; ra != "" && rb != ""; {
+		var sa, sb string
+		sa, ra, _ = strings.Cut(ra, ".")
+		sb, rb, _ = strings.Cut(rb, ".")
+		an, aerr := strconv.ParseUint(sa, 10, 64)
+		bn, berr := strconv.ParseUint(sb, 10, 64)
+		var c int
+		if aerr == nil && berr == nil {
+			c = cmp.Compare(an, bn)
+		} else {
+			c = cmp.Compare(sa, sb)
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return cmp.Or(cmp.Compare(strings.Count(a, "."), strings.Count(b, ".")), cmp.Compare(a, b))
+}
+
+// findingFailsGate reports whether f fails the gate g: its status is one
+// the gate fails on and no active allowlist entry covers it.
+func findingFailsGate(f *Finding, g Gate) bool {
+	return !f.Allowlisted && slices.Contains(g.FailOn, f.Status)
+}
+
+// findingLevel is the SARIF level of f, reused by the GitHub annotations:
+// "error" when it fails the gate, "warning" for an unprotected or unknown
+// gem that does not (allowlisted, or the gate is off), "note" otherwise.
+func findingLevel(f *Finding, g Gate) string {
+	switch {
+	case findingFailsGate(f, g):
+		return "error"
+	case f.Status == Unprotected || f.Status == Unknown:
+		return "warning"
+	}
+	return "note"
+}
+
+// tally counts findings per status.
+type tally struct {
+	total, allowlisted, failing int
+	byStatus                    map[Status]int
+}
+
+func tallyRows(rows []row, g Gate) tally {
+	t := tally{byStatus: map[Status]int{}}
+	for _, rw := range rows {
+		t.total++
+		t.byStatus[rw.f.Status]++
+		if rw.f.Allowlisted {
+			t.allowlisted++
+		}
+		if findingFailsGate(rw.f, g) {
+			t.failing++
+		}
+	}
+	return t
+}
+
+// statusWord is a status as prose ("not covered").
+func statusWord(s Status) string {
+	return strings.ReplaceAll(string(s), "_", " ")
+}
+
+// summaryLine reads "12 gems: 2 unprotected, 1 unknown, 0 partial,
+// 1 not covered, 8 protected (1 allowlisted)". Every status is named, even
+// at zero, so scripts and eyes find the same words every time.
+func summaryLine(t tally) string {
+	var b strings.Builder
+	b.WriteString(plural(t.total, "gem", "gems"))
+	b.WriteString(": ")
+	for i, s := range Statuses() {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%d %s", t.byStatus[s], statusWord(s))
+	}
+	if t.allowlisted > 0 {
+		fmt.Fprintf(&b, " (%d allowlisted)", t.allowlisted)
+	}
+	return b.String()
+}
+
+// gateOutcome says whether the gate fails, as a word ("off", "passed" or
+// "failed") and a detail in prose.
+func gateOutcome(t tally, g Gate) (word, detail string) {
+	if len(g.FailOn) == 0 {
+		return "off", "fail-on none"
+	}
+	words := make([]string, len(g.FailOn))
+	for i, s := range g.FailOn {
+		words[i] = statusWord(s)
+	}
+	if t.failing == 0 && !g.Failed {
+		return "passed", "fails on " + strings.Join(words, ", ")
+	}
+	verb := "are"
+	if t.failing == 1 {
+		verb = "is"
+	}
+	return "failed", fmt.Sprintf("%s %s %s and not allowlisted",
+		plural(t.failing, "finding", "findings"), verb, strings.Join(words, " or "))
+}
+
+// gateLine is the gate's outcome as one line of text.
+func gateLine(t tally, g Gate) string {
+	word, detail := gateOutcome(t, g)
+	if word == "failed" {
+		return "gate: failed: " + detail
+	}
+	return "gate: " + word + " (" + detail + ")"
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// safeText makes untrusted text safe to print: control characters and
+// bidirectional overrides are shown escaped instead of obeyed, so a
+// reason or metadata value can neither move the cursor nor start a line.
+func safeText(s string) string {
+	return registry.Sanitize(s)
+}
+
+// versionLabel is the version as Bundler writes it in a lockfile, with the
+// platform suffix for platform-specific builds ("1.15.4-x86_64-linux").
+func versionLabel(f *Finding) string {
+	if f.Platform == "" || f.Platform == "ruby" {
+		return f.Version
+	}
+	return f.Version + "-" + f.Platform
+}
+
+// dependencyLabel says how the gem gets into the bundle: "direct", or
+// "via" the direct dependency that pulls it in and, for deeper chains, its
+// immediate parent ("via rails > … > actionpack").
+func dependencyLabel(f *Finding) string {
+	if f.Direct {
+		return "direct"
+	}
+	via := f.Path
+	if n := len(via); n > 0 && via[n-1] == f.Name {
+		via = via[:n-1]
+	}
+	switch len(via) {
+	case 0:
+		return "-"
+	case 1:
+		return "via " + via[0]
+	case 2:
+		return "via " + via[0] + " > " + via[1]
+	}
+	return "via " + via[0] + " > … > " + via[len(via)-1]
+}
+
+// flagLabel shows the raw rubygems_mfa_required value in quotes, or "-"
+// when the latest release does not carry the key.
+func flagLabel(f *Finding) string {
+	if f.MFAFlag == nil {
+		return "-"
+	}
+	return `"` + *f.MFAFlag + `"`
+}
+
+// orDash stands in "-" for an empty cell.
+func orDash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "-"
+	}
+	return s
+}
+
+// expiryLabel formats an allowlist expiry as a date.
+func expiryLabel(e AllowlistEntryState) string {
+	if e.Expires == nil {
+		return ""
+	}
+	return e.Expires.UTC().Format("2006-01-02")
+}
+
+// allowlistNotes describes the allowlist entries a reader must act on:
+// expired ones (they no longer allow anything) and stale ones (they match
+// no locked gem and can be removed), sorted by state then gem.
+func allowlistNotes(r *Report) []allowlistNote {
+	var notes []allowlistNote
+	for _, e := range r.Allowlist {
+		var msg string
+		switch e.State {
+		case "expired":
+			msg = fmt.Sprintf("expired on %s and no longer allows the gem", orDash(expiryLabel(e)))
+		case "stale":
+			msg = "matches no locked gem; remove it"
+		default:
+			continue
+		}
+		notes = append(notes, allowlistNote{state: e.State, gem: e.Gem, msg: msg, reason: e.Reason})
+	}
+	slices.SortStableFunc(notes, func(a, b allowlistNote) int {
+		return cmp.Or(cmp.Compare(a.state, b.state), cmp.Compare(a.gem, b.gem))
+	})
+	return notes
+}
+
+type allowlistNote struct {
+	state, gem, msg, reason string
+}
+
+// jsonUnsafe reports runes that encoding/json leaves raw but a terminal
+// may obey: C1 controls and bidirectional overrides.
+func jsonUnsafe(r rune) bool {
+	return (r >= 0x80 && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) ||
+		(r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f
+}
+
+// escapeJSONUnsafe rewrites the runes jsonUnsafe names as \uXXXX escapes.
+// They can only occur inside JSON strings, so the document means the same
+// but can be shown on a terminal without being obeyed.
+func escapeJSONUnsafe(b []byte) []byte {
+	if !bytes.ContainsFunc(b, jsonUnsafe) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for _, r := range string(b) {
+		if jsonUnsafe(r) {
+			out = fmt.Appendf(out, `\u%04x`, r)
+			continue
+		}
+		out = append(out, string(r)...)
+	}
+	return out
+}
