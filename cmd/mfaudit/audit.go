@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -66,8 +67,8 @@ func newAuditCmd(e *env) *cobra.Command {
 		Example: auditExample,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.paths = args
-			if !validFormat(opts.format) {
-				return usageErrorf(cmd, "--format: unknown format %q (want %s)", opts.format, strings.Join(formats(), ", "))
+			if !slices.Contains(report.Formats(), opts.format) {
+				return usageErrorf(cmd, "--format: unknown format %q (want %s)", opts.format, strings.Join(report.Formats(), ", "))
 			}
 			switch only {
 			case "":
@@ -95,7 +96,7 @@ func newAuditCmd(e *env) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&opts.format, "format", "f", "table", "output format: "+strings.Join(formats(), ", "))
+	f.StringVarP(&opts.format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
 	f.StringVarP(&opts.output, "output", "o", "", "write the report to `FILE` (atomically) instead of stdout")
 	f.StringVar(&opts.registryURL, "registry-url", "", "use this `URL` instead of https://rubygems.org for RubyGems.org sources (http(s):// mirror, or file://DIR snapshot)")
 	f.Float64Var(&opts.rate, "rate", 10, "most registry requests a second")
@@ -107,7 +108,7 @@ func newAuditCmd(e *env) *cobra.Command {
 	f.StringVar(&opts.allowlist, "allowlist", "", "allowlist `FILE` for every lockfile (default: "+report.DefaultAllowlistName+" next to each lockfile, if present)")
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print no progress or notes on stderr, only errors")
 
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("only", cobra.FixedCompletions([]string{"direct"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		names := []string{"none"}
@@ -117,15 +118,6 @@ func newAuditCmd(e *env) *cobra.Command {
 		return names, cobra.ShellCompDirectiveNoFileComp
 	})
 	return cmd
-}
-
-func validFormat(name string) bool {
-	for _, f := range formats() {
-		if f == name {
-			return true
-		}
-	}
-	return false
 }
 
 func checkRegistryURL(raw string) error {
@@ -206,13 +198,13 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 	failed := r.ApplyGate(opts.failOn)
 
 	var buf bytes.Buffer
-	ro := renderOptions{}
+	ro := report.RenderOptions{ToolVersion: mfauditVersion()}
 	if opts.output == "" {
-		ro.colour = e.colour(e.stdoutTTY)
-		ro.width = e.stdoutWidth
+		ro.Color = e.colour(e.stdoutTTY)
+		ro.Width = e.stdoutWidth
 	}
-	if err := render(&buf, opts.format, r, ro); err != nil {
-		return fmt.Errorf("rendering %s: %w", opts.format, err)
+	if err := report.Render(&buf, opts.format, r, ro); err != nil {
+		return err
 	}
 	if opts.output == "" {
 		if _, err := e.stdout.Write(buf.Bytes()); err != nil {
@@ -222,14 +214,17 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 		return err
 	}
 
-	if !opts.quiet {
+	// The table on stdout already shows the notes and the gate's outcome;
+	// for every other destination, say them on stderr.
+	notes := !opts.quiet && !(opts.format == "table" && opts.output == "")
+	if notes {
 		printNotes(e.stderr, r)
 	}
 	if r.Incomplete {
 		return fmt.Errorf("audit incomplete: the lookup of %d gem(s) failed; they are reported as unknown", r.LookupErrors())
 	}
 	if failed {
-		if !opts.quiet {
+		if notes {
 			fmt.Fprintf(e.stderr, "mfaudit: %d finding(s) fail the gate (--fail-on %s)\n", r.Summary.Failing, joinStatuses(opts.failOn))
 		}
 		return errFindings
