@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -193,6 +194,8 @@ func TestAuditGolden(t *testing.T) {
 			stderr: []string{"1 finding(s) fail the gate (--fail-on unprotected,partial,unknown)"}},
 		{name: "incomplete audit", args: []string{"audit", "--no-cache", "--rate", "1000", "--registry-url", failing.URL(), "--format", "json", "--fail-on", "none", "testdata/incomplete.lock"}, registry: failing, exit: 1, golden: "incomplete.json",
 			stderr: []string{"mfaudit: audit incomplete: the lookup of 1 gem(s) failed; they are reported as unknown"}},
+		{name: "incomplete audit wins over the gate", args: []string{"audit", "--no-cache", "--rate", "1000", "--registry-url", failing.URL(), "--format", "json", "testdata/incomplete.lock"}, registry: failing, exit: 1, golden: "incomplete-gate.json",
+			stderr: []string{"mfaudit: audit incomplete"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -622,5 +625,28 @@ func TestAuditColour(t *testing.T) {
 				t.Errorf("colour = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestAuditInterrupted cancels the run while lookups are in flight: it
+// exits 1 and writes no report.
+func TestAuditInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	fr := appRegistry(t)
+	var once sync.Once
+	fr.onRequest = func() { once.Do(cancel) }
+	var stdout, stderr bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
+		getenv: func(string) string { return "" }, now: func() time.Time { return testNow }}
+	code := run(ctx, []string{"audit", "--no-cache", "--rate", "1000", "--registry-url", fr.URL(), "--format", "json", "testdata/app.lock"}, e)
+	if code != exitError {
+		t.Errorf("exit %d, want %d", code, exitError)
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("a report was written after the interrupt: %.200s", stdout.String())
+	}
+	if !strings.Contains(stderr.String(), "mfaudit: interrupted") {
+		t.Errorf("stderr = %q", stderr.String())
 	}
 }

@@ -38,6 +38,9 @@ type fakeRegistry struct {
 
 	mu   sync.Mutex
 	hits map[string]int
+
+	// onRequest, when set before the first request, runs on every request.
+	onRequest func()
 }
 
 func newFakeRegistry(t *testing.T, gems map[string]*fakeGem) *fakeRegistry {
@@ -54,6 +57,9 @@ func (fr *fakeRegistry) serve(w http.ResponseWriter, r *http.Request) {
 	fr.mu.Lock()
 	fr.hits[r.URL.Path]++
 	fr.mu.Unlock()
+	if fr.onRequest != nil {
+		fr.onRequest()
+	}
 	if r.Method != http.MethodGet {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
