@@ -63,7 +63,7 @@ func IsRubygemsOrg(remote string) bool {
 	return u.Path == "" || u.Path == "/"
 }
 
-// covered says how a spec's source relates to RubyGems.org.
+// coverage says how a spec's source relates to RubyGems.org.
 type coverage struct {
 	covered bool   // judged by RubyGems.org's policy
 	remote  string // the remote to show (not yet redacted)
