@@ -650,3 +650,20 @@ func TestAuditInterrupted(t *testing.T) {
 		t.Errorf("stderr = %q", stderr.String())
 	}
 }
+
+// TestReadmeExample keeps the README's example table the real output of
+// its quick-start command.
+func TestReadmeExample(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, _, code := runCLI(t, terminal{}, "audit", "--registry-url", demoRegistryURL(t), demoLock)
+	if code != exitFindings {
+		t.Fatalf("exit %d", code)
+	}
+	want := strings.ReplaceAll(stdout, demoLock, "testdata/demo/Gemfile.lock")
+	if !strings.Contains(string(readme), "```\n"+want+"```\n") {
+		t.Errorf("README.md does not show the demo's output; it should contain:\n%s", want)
+	}
+}
