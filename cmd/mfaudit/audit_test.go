@@ -667,3 +667,41 @@ func TestReadmeExample(t *testing.T) {
 		t.Errorf("README.md does not show the demo's output; it should contain:\n%s", want)
 	}
 }
+
+// TestAuditCache checks the wiring of --cache-dir and --no-cache: a second
+// run within the cache's lifetime asks the registry nothing.
+func TestAuditCache(t *testing.T) {
+	fr := appRegistry(t)
+	dir := t.TempDir()
+	total := func() int {
+		n := 0
+		for _, c := range fr.paths() {
+			n += c
+		}
+		return n
+	}
+	args := []string{"audit", "--rate", "1000", "--registry-url", fr.URL(), "--format", "json", "--cache-dir", dir, "testdata/app.lock"}
+	first, _, code := runCLI(t, terminal{}, args...)
+	if code != exitFindings {
+		t.Fatalf("exit %d", code)
+	}
+	asked := total()
+	if asked == 0 {
+		t.Fatal("the first run asked the registry nothing")
+	}
+	second, _, _ := runCLI(t, terminal{}, args...)
+	if total() != asked {
+		t.Errorf("the second run made %d requests; want none within the cache's lifetime", total()-asked)
+	}
+	if first != second {
+		t.Error("the cached run reports something else")
+	}
+	runCLI(t, terminal{}, append([]string{"audit", "--no-cache"}, args[1:]...)...)
+	if total() != 2*asked {
+		t.Errorf("--no-cache made %d requests, want %d", total()-asked, asked)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) == 0 {
+		t.Errorf("nothing cached in --cache-dir: %v", err)
+	}
+}
