@@ -214,9 +214,10 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 		return err
 	}
 
-	// The table on stdout already shows the notes and the gate's outcome;
-	// for every other destination, say them on stderr.
-	notes := !opts.quiet && !(opts.format == "table" && opts.output == "")
+	// The human formats on stdout already show the notes and the gate's
+	// outcome; when stdout carries JSON or SARIF, or nothing, say them on
+	// stderr.
+	notes := !opts.quiet && (opts.output != "" || opts.format == "json" || opts.format == "sarif")
 	if notes {
 		printNotes(e.stderr, r)
 	}
