@@ -56,6 +56,8 @@ type Edit struct {
 	// Reason says why no specification was chosen (a skipped file, no
 	// specification with the requested name, an ambiguous file).
 	Reason string
+	// NoMatch is set when no specification has the requested name.
+	NoMatch bool
 	// Specs has one entry per chosen specification.
 	Specs []SpecFix
 }
@@ -104,6 +106,7 @@ func Fix(src []byte, path string, opts FixOptions) (*Edit, error) {
 	chosen, reason := choose(ctxs, path, opts)
 	if reason != "" {
 		e.Reason = reason
+		e.NoMatch = opts.Name != "" && len(chosen) == 0
 		return e, nil
 	}
 	var all []textEdit
@@ -242,6 +245,9 @@ func (f *file) planNoMetadata(sc *specCtx) ([]textEdit, Action, string) {
 		return edits, ActionInserted, ""
 	}
 	ct := sc.closeTok
+	if n := len(sc.bodyStmts); n > 0 && sc.bodyStmts[n-1].term < 0 {
+		return nil, ActionUnfixed, fmt.Sprintf("the last statement of the block at line %d runs into its end; add the key by hand", sc.Line)
+	}
 	if !f.firstOnLine(ct) || f.toks[ct].line == f.toks[sc.newTok].line {
 		return nil, ActionUnfixed, fmt.Sprintf("the block at line %d is written on one line; add the key by hand", sc.Line)
 	}
