@@ -716,9 +716,21 @@ func (f *file) outerWrites(specs []*specCtx) {
 		if sc.outer == "" {
 			continue
 		}
+		// Read the writes as if the outer variable were the block's.
+		probe := &specCtx{Spec: Spec{Var: sc.outer}}
 		for i := sc.closeTok + 1; i+2 < len(f.toks); i++ {
-			if f.toks[i].kind == tIdent && f.toks[i].text == sc.outer && f.isOp(i+1, ".") && f.toks[i+2].text == "metadata" {
-				sc.ops = append(sc.ops, metaOp{kind: opOther, line: f.toks[i].line, conditional: true, anchor: stmt{lo: i, hi: i + 3, term: -1}, keyTok: -1, source: "outside the block"})
+			if !(f.toks[i].kind == tIdent && f.toks[i].text == sc.outer && f.isOp(i+1, ".") && f.toks[i+2].text == "metadata") {
+				continue
+			}
+			end := i + 3
+			for end < len(f.toks) && f.toks[end].kind != tNewline && !f.isOp(end, ";") {
+				if m := f.match[end]; m > end {
+					end = m
+				}
+				end++
+			}
+			if f.metaStmt(probe, stmt{lo: i, hi: end, term: -1}, i, end) {
+				sc.ops = append(sc.ops, metaOp{kind: opOther, line: f.toks[i].line, conditional: true, anchor: stmt{lo: i, hi: end, term: -1}, keyTok: -1, source: "outside the block"})
 			}
 		}
 	}

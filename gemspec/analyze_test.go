@@ -58,6 +58,7 @@ func TestAnalyzeStates(t *testing.T) {
 		{name: "template line of another variable", src: spec(`  # spec.metadata["rubygems_mfa_required"] = "true"`), state: Missing},
 		{name: "template line before a whole hash", src: spec(`  # s.metadata["rubygems_mfa_required"] = "true"`, `  s.metadata = { "a" => "b" }`), state: Missing},
 		{name: "written through the outer variable", src: "spec = " + spec() + "spec.metadata['rubygems_mfa_required'] = 'true'\n", state: Computed, line: 5},
+		{name: "read through the outer variable", src: "spec = " + spec(`  s.metadata["rubygems_mfa_required"] = "true"`) + "puts spec.metadata['rubygems_mfa_required']\n", state: Required, value: "true", line: 3},
 		{name: "rubygems push host", src: spec(`  s.metadata["allowed_push_host"] = "https://rubygems.org"`), state: Missing},
 		{name: "private push host", src: spec(`  s.metadata["allowed_push_host"] = "https://gems.example.com"`), state: Missing, skip: SkipPushHost},
 		{name: "TODO push host", src: spec(`  s.metadata["allowed_push_host"] = "TODO: Set to 'http://mygemserver.com'"`), state: Missing, skip: SkipPushHost},

@@ -43,6 +43,8 @@ type SpecFix struct {
 	Inserted, Changed []int
 	// Reason says why the specification was left unfixed.
 	Reason string
+
+	index int // position of the specification in the file
 }
 
 // Edit is the result of Fix for one file.
@@ -112,7 +114,7 @@ func Fix(src []byte, path string, opts FixOptions) (*Edit, error) {
 	var all []textEdit
 	var owners []int // owners[k] is the index into e.Specs of all[k]
 	for _, sc := range chosen {
-		sf := SpecFix{Spec: sc.Spec}
+		sf := SpecFix{Spec: sc.Spec, index: indexOf(ctxs, sc)}
 		edits, action, why := f.plan(sc, opts)
 		sf.Action, sf.Reason = action, why
 		e.Specs = append(e.Specs, sf)
@@ -135,6 +137,15 @@ func Fix(src []byte, path string, opts FixOptions) (*Edit, error) {
 		return nil, fmt.Errorf("gemspec: %s: the edit did not check out, so the file is left as it was: %w", path, err)
 	}
 	return e, nil
+}
+
+func indexOf(ctxs []*specCtx, sc *specCtx) int {
+	for i, c := range ctxs {
+		if c == sc {
+			return i
+		}
+	}
+	return -1
 }
 
 // choose picks the specifications to edit.
@@ -493,12 +504,12 @@ func verify(e *Edit, before *Analysis) error {
 	fixed := map[int]bool{}
 	for _, sf := range e.Specs {
 		if sf.Action != ActionNone && sf.Action != ActionUnfixed {
-			fixed[sf.Spec.Line] = true
+			fixed[sf.index] = true
 		}
 	}
 	for i, s := range after.Specs {
 		b := before.Specs[i]
-		if fixed[b.Line] {
+		if fixed[i] {
 			if s.State != Required {
 				return fmt.Errorf("specification at line %d is %s after the edit: %s", b.Line, s.State, s.Detail)
 			}
