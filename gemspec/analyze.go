@@ -192,12 +192,15 @@ func pathSkip(path string) *Skip {
 	return nil
 }
 
-var generatedMarkers = []struct{ re *regexp.Regexp }{
-	{regexp.MustCompile(`(?i)^#\s*stub:`)},
-	{regexp.MustCompile(`(?i)\bgenerated\b`)},
-	{regexp.MustCompile(`(?i)\bdo not edit\b`)},
-	{regexp.MustCompile(`(?i)\bjeweler\b`)},
-	{regexp.MustCompile(`(?i)\bthis file is synced from\b`)},
+// generatedMarkers are header comments of generated gemspecs: the
+// Gem::Specification#to_ruby stub line, jeweler's and code generators'
+// warnings, dry-rb's repo-sync note.
+var generatedMarkers = []*regexp.Regexp{
+	regexp.MustCompile(`(?i)^#\s*stub:`),
+	regexp.MustCompile(`(?i)\bgenerated\b`),
+	regexp.MustCompile(`(?i)\bdo not edit\b`),
+	regexp.MustCompile(`(?i)\bjeweler\b`),
+	regexp.MustCompile(`(?i)\bthis file is synced from\b`),
 }
 
 // generatedHeader looks for a generated-file marker in the comments that
@@ -215,7 +218,7 @@ func (f *file) generatedHeader() *Skip {
 			break
 		}
 		for _, m := range generatedMarkers {
-			if m.re.MatchString(c.text) {
+			if m.MatchString(c.text) {
 				return &Skip{Kind: SkipGenerated, Line: c.line, Reason: fmt.Sprintf("generated file (%s); change its source instead", strings.TrimSpace(strings.TrimLeft(c.text, "#")))}
 			}
 		}
@@ -289,15 +292,15 @@ func (f *file) resolveSpec(sc *specCtx) error {
 		return f.errorf(line, "Gem::Specification.new without a block is not supported")
 	}
 	sc.closeTok = f.match[j]
-	if !f.isOp(j+1, "|") || j+2 >= len(f.toks) || f.toks[j+2].kind != tIdent {
+	if !f.isOp(j+1, "|") || j+2 >= len(f.toks) || f.toks[j+2].kind != tIdent || keywords[f.toks[j+2].text] {
 		return f.errorf(line, "Gem::Specification.new block has no block variable (|spec|)")
 	}
 	sc.Var = f.toks[j+2].text
 	p := j + 3
-	for p < sc.closeTok && !f.isOp(p, "|") {
+	for p < sc.closeTok && !f.isOp(p, "|") && f.match[p] < 0 && f.toks[p].kind != tNewline {
 		p++
 	}
-	if p >= sc.closeTok {
+	if p >= sc.closeTok || !f.isOp(p, "|") {
 		return f.errorf(line, "cannot read the block parameters of Gem::Specification.new")
 	}
 	sc.bodyLo = p + 1
