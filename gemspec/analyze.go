@@ -217,17 +217,37 @@ func (f *file) generatedHeader() *Skip {
 		if c.start > firstCode {
 			break
 		}
+		low := strings.ToLower(c.text)
+		if !strings.Contains(low, "generated") && !strings.Contains(low, "do not edit") && !strings.Contains(low, "jeweler") &&
+			!strings.Contains(low, "stub:") && !strings.Contains(low, "synced from") {
+			continue
+		}
 		for _, m := range generatedMarkers {
 			if m.MatchString(c.text) {
 				return &Skip{Kind: SkipGenerated, Line: c.line, Reason: fmt.Sprintf("generated file (%s); change its source instead", strings.TrimSpace(strings.TrimLeft(c.text, "#")))}
 			}
 		}
 	}
-	// Gem::Specification#to_ruby output: s.rubygems_version = "x".freeze.
+	// Gem::Specification#to_ruby output without its stub line (older
+	// RubyGems): it sets rubygems_version and date, and lists files as
+	// literals. Hand-written files that copied those lines compute their
+	// file lists (Dir[...], `git ls-files`), so they are not taken for it.
+	versionLine, date, dynamic := 0, false, false
 	for i := range f.toks {
-		if f.toks[i].kind == tIdent && f.toks[i].afterDot && f.toks[i].text == "rubygems_version" && f.isOp(i+1, "=") {
-			return &Skip{Kind: SkipGenerated, Line: f.toks[i].line, Reason: "written by Gem::Specification#to_ruby (sets rubygems_version); change its source instead"}
+		t := &f.toks[i]
+		switch {
+		case t.kind == tIdent && t.afterDot && t.text == "rubygems_version" && f.isOp(i+1, "="):
+			versionLine = t.line
+		case t.kind == tIdent && t.afterDot && t.text == "date" && f.isOp(i+1, "="):
+			date = true
+		case t.kind == tConst && (t.text == "Dir" || t.text == "IO") && !t.afterDot,
+			t.kind == tString && strings.HasPrefix(t.text, "`"),
+			t.kind == tString && strings.HasPrefix(t.text, "%x"):
+			dynamic = true
 		}
+	}
+	if versionLine > 0 && date && !dynamic {
+		return &Skip{Kind: SkipGenerated, Line: versionLine, Reason: "written by Gem::Specification#to_ruby (sets rubygems_version and date, literal file list); change its source instead"}
 	}
 	return nil
 }

@@ -257,3 +257,36 @@ func TestFixEdits(t *testing.T) {
 		})
 	}
 }
+
+func TestGeneratedByToRuby(t *testing.T) {
+	tests := []struct {
+		name      string
+		src       string
+		generated bool
+	}{
+		{
+			name:      "old to_ruby output without a stub line",
+			src:       "Gem::Specification.new do |s|\n  s.name = \"puma\"\n  s.date = \"2012-04-11\"\n  s.files = [\"lib/puma.rb\"]\n  s.rubygems_version = \"1.8.21\"\nend\n",
+			generated: true,
+		},
+		{
+			name: "hand-written file that copied the lines",
+			src:  "Gem::Specification.new do |s|\n  s.rubygems_version = '2.2.2'\n  s.name = 'jekyll'\n  s.files = `git ls-files`.split($/)\nend\n",
+		},
+		{
+			name: "rubygems_version alone",
+			src:  "Gem::Specification.new do |s|\n  s.rubygems_version = '2.2.2'\n  s.name = 'x'\nend\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := Analyze([]byte(tt.src), "x.gemspec")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := a.Skip != nil && a.Skip.Kind == SkipGenerated; got != tt.generated {
+				t.Errorf("generated = %v (%+v), want %v", got, a.Skip, tt.generated)
+			}
+		})
+	}
+}

@@ -90,7 +90,7 @@ type lexer struct {
 // every kind, heredocs, %-literals, regexps, =begin/=end, __END__) to know
 // reliably which bytes are code.
 func lex(src []byte) (toks []token, comments []comment, err *SyntaxError) {
-	l := &lexer{src: src, line: 1}
+	l := &lexer{src: src, line: 1, toks: make([]token, 0, len(src)/4)}
 	defer func() {
 		if r := recover(); r != nil {
 			se, ok := r.(*SyntaxError)
@@ -216,10 +216,12 @@ func isIdentByte(c byte) bool {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' }
 
-var operators = []string{
-	"**=", "<=>", "===", "...", "<<=", ">>=", "&&=", "||=",
-	"==", "!=", "=~", "!~", ">=", "<=", "&&", "||", "<<", ">>", "**", "::",
-	"..", "=>", "->", "+=", "-=", "*=", "/=", "%=", "|=", "&=", "^=", "&.",
+// operators lists the multi-character operators, longest first.
+var operators = [][]byte{
+	[]byte("**="), []byte("<=>"), []byte("==="), []byte("..."), []byte("<<="), []byte(">>="), []byte("&&="), []byte("||="),
+	[]byte("=="), []byte("!="), []byte("=~"), []byte("!~"), []byte(">="), []byte("<="), []byte("&&"), []byte("||"),
+	[]byte("<<"), []byte(">>"), []byte("**"), []byte("::"), []byte(".."), []byte("=>"), []byte("->"), []byte("+="),
+	[]byte("-="), []byte("*="), []byte("/="), []byte("%="), []byte("|="), []byte("&="), []byte("^="), []byte("&."),
 }
 
 // atLineStart reports whether pos is at the first byte of a line.
@@ -373,7 +375,7 @@ func (l *lexer) code(inInterp bool) {
 
 func (l *lexer) op(spaceBefore bool) {
 	for _, op := range operators {
-		if bytes.HasPrefix(l.src[l.pos:], []byte(op)) {
+		if bytes.HasPrefix(l.src[l.pos:], op) {
 			l.emit(token{kind: tOp, start: l.pos, end: l.pos + len(op), line: l.line, spaceBefore: spaceBefore})
 			l.pos += len(op)
 			return
