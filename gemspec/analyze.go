@@ -112,19 +112,16 @@ func Analyze(src []byte, path string) (*Analysis, error) {
 // specCtx is the working state of one specification.
 type specCtx struct {
 	Spec
-	newTok       int // index of "Gem" in Gem::Specification.new
-	bodyLo       int // first token of the block body
-	closeTok     int // index of the block's end or "}"
-	outer        string
-	ops          []metaOp
-	attrs        []stmt // top-level attribute assignments
-	stopAt       int    // first dependency or files statement (index into body stmts), or -1
-	bodyStmts    []stmt
-	template     *comment // commented-out template line, if any
-	lastWholeTok int      // token index of the last whole-hash assignment
-	deciding     *metaOp  // the op that decided State, when literal
-	decidingTok  int      // token index of the deciding value
-	invalidOp    *metaOp
+	newTok      int // index of "Gem" in Gem::Specification.new
+	bodyLo      int // first token of the block body
+	closeTok    int // index of the block's end or "}"
+	outer       string
+	ops         []metaOp
+	attrs       []stmt // top-level attribute assignments
+	stopAt      int    // first dependency or files statement (index into body stmts), or -1
+	bodyStmts   []stmt
+	template    *comment // commented-out template line, if any
+	decidingTok int      // token index of the deciding value
 }
 
 func analyze(src []byte, path string) (*Analysis, *file, []*specCtx, error) {
@@ -272,7 +269,7 @@ func (f *file) findSpecs() []*specCtx {
 			f.toks[k+4].text == "new") {
 			continue
 		}
-		sc := &specCtx{newTok: k, lastWholeTok: -1, stopAt: -1, decidingTok: -1}
+		sc := &specCtx{newTok: k, stopAt: -1, decidingTok: -1}
 		sc.Line = f.toks[k].line
 		sc.closeTok = -1
 		if k >= 2 && f.isOp(k-1, "=") && f.toks[k-2].kind == tIdent {
@@ -806,24 +803,23 @@ func (f *file) judge(sc *specCtx) {
 		line  int
 		value string
 		tok   int
-		op    *metaOp
 		why   string
 	}
 	mfa := verdict{state: Missing}
 	var invalid *verdict
 	host := verdict{state: Missing}
-	setFromValue := func(op *metaOp, lo, hi int, line int) verdict {
+	setFromValue := func(lo, hi int, line int) verdict {
 		if v, tok, ok := f.literalValue(lo, hi); ok {
 			st := OptedOut
 			if castBool(v) {
 				st = Required
 			}
-			return verdict{state: st, line: line, value: v, tok: tok, op: op}
+			return verdict{state: st, line: line, value: v, tok: tok}
 		}
 		if f.nonString(lo, hi) {
-			return verdict{state: Invalid, line: line, op: op, why: fmt.Sprintf("metadata values must be Strings (%s)", f.text(lo, hi))}
+			return verdict{state: Invalid, line: line, why: fmt.Sprintf("metadata values must be Strings (%s)", f.text(lo, hi))}
 		}
-		return verdict{state: Computed, line: line, op: op, why: fmt.Sprintf("the value is computed (%s)", f.text(lo, hi))}
+		return verdict{state: Computed, line: line, why: fmt.Sprintf("the value is computed (%s)", f.text(lo, hi))}
 	}
 	applyHash := func(op *metaOp, h *hashLit, reset bool) {
 		if reset {
@@ -833,17 +829,17 @@ func (f *file) judge(sc *specCtx) {
 			line := f.toks[e.lo].line
 			switch {
 			case e.kind == keySymbol && !op.symbolOK:
-				invalid = &verdict{state: Invalid, line: line, op: op, why: fmt.Sprintf("metadata keys must be Strings, not Symbols (%s)", f.text(e.keyTok, e.keyTok+1))}
+				invalid = &verdict{state: Invalid, line: line, why: fmt.Sprintf("metadata keys must be Strings, not Symbols (%s)", f.text(e.keyTok, e.keyTok+1))}
 			case e.kind == keySplat || e.kind == keyOther:
-				mfa = verdict{state: Computed, line: line, op: op, why: fmt.Sprintf("metadata comes from %s", f.text(e.lo, e.hi))}
+				mfa = verdict{state: Computed, line: line, why: fmt.Sprintf("metadata comes from %s", f.text(e.lo, e.hi))}
 				host = verdict{state: Computed}
 			}
 			if e.kind == keyString || e.kind == keySymbol {
 				switch e.key {
 				case MFAKey:
-					mfa = setFromValue(op, e.valLo, e.valHi, line)
+					mfa = setFromValue(e.valLo, e.valHi, line)
 				case "allowed_push_host":
-					host = setFromValue(op, e.valLo, e.valHi, line)
+					host = setFromValue(e.valLo, e.valHi, line)
 				}
 			}
 		}
@@ -857,7 +853,7 @@ func (f *file) judge(sc *specCtx) {
 					continue
 				}
 			}
-			mfa = verdict{state: Computed, line: op.line, op: op, why: fmt.Sprintf("metadata is changed conditionally or in a loop")}
+			mfa = verdict{state: Computed, line: op.line, why: fmt.Sprintf("metadata is changed conditionally or in a loop")}
 			continue
 		}
 		switch op.kind {
@@ -867,43 +863,43 @@ func (f *file) judge(sc *specCtx) {
 			if op.hash != nil {
 				applyHash(op, op.hash, true)
 			} else {
-				mfa, host, invalid = verdict{state: Computed, line: op.line, op: op, why: fmt.Sprintf("metadata is assigned from %s, defined elsewhere", op.source)}, verdict{state: Computed}, nil
+				mfa, host, invalid = verdict{state: Computed, line: op.line, why: fmt.Sprintf("metadata is assigned from %s, defined elsewhere", op.source)}, verdict{state: Computed}, nil
 			}
 		case opMerge:
 			if op.hash != nil {
 				applyHash(op, op.hash, false)
 			} else {
-				mfa = verdict{state: Computed, line: op.line, op: op, why: fmt.Sprintf("metadata is merged from %s, defined elsewhere", op.source)}
+				mfa = verdict{state: Computed, line: op.line, why: fmt.Sprintf("metadata is merged from %s, defined elsewhere", op.source)}
 				host = verdict{state: Computed}
 			}
 		case opIndex:
 			if op.keyTok < 0 {
-				mfa = verdict{state: Computed, line: op.line, op: op, why: "metadata is set with a computed key"}
+				mfa = verdict{state: Computed, line: op.line, why: "metadata is set with a computed key"}
 				continue
 			}
 			kt := &f.toks[op.keyTok]
 			switch {
 			case kt.kind == tSymbol:
-				invalid = &verdict{state: Invalid, line: op.line, op: op, why: fmt.Sprintf("metadata keys must be Strings, not Symbols (%s)", kt.text)}
+				invalid = &verdict{state: Invalid, line: op.line, why: fmt.Sprintf("metadata keys must be Strings, not Symbols (%s)", kt.text)}
 			case kt.kind == tString && kt.lit:
 				switch kt.val {
 				case MFAKey:
-					mfa = setFromValue(op, op.valLo, op.valHi, op.line)
+					mfa = setFromValue(op.valLo, op.valHi, op.line)
 				case "allowed_push_host":
-					host = setFromValue(op, op.valLo, op.valHi, op.line)
+					host = setFromValue(op.valLo, op.valHi, op.line)
 				}
 			default:
-				mfa = verdict{state: Computed, line: op.line, op: op, why: fmt.Sprintf("metadata is set with a computed key (%s)", kt.text)}
+				mfa = verdict{state: Computed, line: op.line, why: fmt.Sprintf("metadata is set with a computed key (%s)", kt.text)}
 			}
 		case opOther:
-			mfa = verdict{state: Computed, line: op.line, op: op, why: fmt.Sprintf("metadata is changed by code mfaudit does not follow (%s)", truncate(op.source, 60))}
+			mfa = verdict{state: Computed, line: op.line, why: fmt.Sprintf("metadata is changed by code mfaudit does not follow (%s)", truncate(op.source, 60))}
 		}
 	}
 	if invalid != nil {
 		mfa = *invalid
 	}
 	sc.State, sc.StateLine, sc.Value = mfa.state, mfa.line, mfa.value
-	sc.deciding, sc.decidingTok = mfa.op, mfa.tok
+	sc.decidingTok = mfa.tok
 	switch mfa.state {
 	case Required:
 		sc.Detail = fmt.Sprintf("%s is %q", MFAKey, mfa.value)
