@@ -242,15 +242,6 @@ func toCheckSkip(s *gemspec.Skip) *checkSkip {
 	return &checkSkip{Kind: string(s.Kind), Line: s.Line, Reason: registry.Sanitize(s.Reason)}
 }
 
-// judged reports whether a specification counts for the gate, and whether
-// it fails it.
-func judged(fileSkip *gemspec.Skip, s gemspec.Spec) (counts, fails bool) {
-	if !fileSkip.Judged() || !s.Skip.Judged() {
-		return false, false
-	}
-	return true, !s.State.Protected()
-}
-
 func runGemspecCheck(ctx context.Context, opts *gemspecCheckOptions) error {
 	e := opts.env
 	var rep checkReport
@@ -294,10 +285,10 @@ func runGemspecCheck(ctx context.Context, opts *gemspecCheckOptions) error {
 				continue
 			}
 			rep.Summary.Specs++
-			switch counts, fails := judged(a.Skip, s); {
-			case !counts:
+			switch {
+			case !s.Skip.Judged():
 				rep.Summary.Skipped++
-			case fails:
+			case !s.State.Protected():
 				rep.Summary.Unprotected++
 			default:
 				rep.Summary.Protected++
