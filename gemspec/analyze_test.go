@@ -68,6 +68,7 @@ func TestAnalyzeStates(t *testing.T) {
 		{name: "regexp and percent literals", src: spec(`  s.files = x.reject { |f| f =~ /\A(?:test|spec)\/"/ } + %w[a "b] + %i[c]`, `  s.metadata["rubygems_mfa_required"] = "true"`), state: Required, value: "true", line: 4},
 		{name: "begin end comment", src: "=begin\nGem::Specification.new do |x|\n=end\n" + spec(`  s.metadata["rubygems_mfa_required"] = "true"`), state: Required, value: "true", line: 6},
 		{name: "two heredocs on one line", src: spec(`  s.summary, s.description = <<~A, <<~B`, `    a "`, `  A`, `    b }`, `  B`, `  s.metadata["rubygems_mfa_required"] = "true"`), state: Required, value: "true", line: 8},
+		{name: "byte order mark", src: "\ufeff# frozen_string_literal: true\n" + spec(`  s.metadata["rubygems_mfa_required"] = "true"`), state: Required, value: "true", line: 4},
 		{name: "guard with raise", src: spec(`  if s.respond_to?(:metadata)`, `    s.metadata["rubygems_mfa_required"] = "true"`, `  else`, `    raise "old"`, `  end`), state: Required, value: "true", line: 4},
 		{name: "guard without parentheses", src: spec(`  if s.respond_to? :metadata`, `    s.metadata["rubygems_mfa_required"] = "true"`, `  end`), state: Required, value: "true", line: 4},
 	}

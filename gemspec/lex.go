@@ -100,6 +100,9 @@ func lex(src []byte) (toks []token, comments []comment, err *SyntaxError) {
 			toks, comments, err = nil, nil, se
 		}
 	}()
+	if bytes.HasPrefix(src, []byte("\xef\xbb\xbf")) {
+		l.pos = 3 // a UTF-8 byte order mark, which Ruby skips
+	}
 	l.code(false)
 	if len(l.pending) > 0 {
 		l.fail(l.pending[0].line, "heredoc <<%s is never terminated", l.pending[0].id)

@@ -296,6 +296,11 @@ func runGemspecCheck(ctx context.Context, opts *gemspecCheckOptions) error {
 		}
 		rep.Gemspecs = append(rep.Gemspecs, cf)
 	}
+	for _, f := range rep.Gemspecs {
+		if f.Error != "" {
+			fmt.Fprintf(e.stderr, "mfaudit: %s\n", f.Error)
+		}
+	}
 	var err error
 	if opts.format == "json" {
 		err = writeCheckJSON(e.stdout, &rep)
@@ -342,7 +347,6 @@ func writeCheckTable(e *env, rep *checkReport) error {
 	for _, f := range rep.Gemspecs {
 		path := registry.Sanitize(f.Path)
 		if f.Error != "" {
-			fmt.Fprintf(e.stderr, "mfaudit: %s\n", f.Error)
 			continue
 		}
 		if f.Skip != nil && f.Skip.Kind != string(gemspec.SkipGenerated) {

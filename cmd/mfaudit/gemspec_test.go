@@ -101,9 +101,12 @@ func TestGemspecCheckJSON(t *testing.T) {
 		"private.gemspec": privateSpec,
 		"broken.gemspec":  brokenSpec,
 	}))
-	e, out, _ := newTestEnv()
+	e, out, errOut := newTestEnv()
 	if got := run(context.Background(), []string{"gemspec", "check", "--format", "json"}, e); got != exitError {
 		t.Errorf("exit %d, want %d", got, exitError)
+	}
+	if !strings.Contains(errOut.String(), "mfaudit: broken.gemspec:2: string starting here is never closed") {
+		t.Errorf("stderr does not name the unreadable file:\n%s", errOut)
 	}
 	var rep checkReport
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
