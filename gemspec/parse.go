@@ -61,7 +61,7 @@ func (f *file) isKw(i int, words ...string) bool {
 // opensBlock reports whether token i opens a keyword block closed by end.
 func (f *file) opensBlock(i int) bool {
 	t := &f.toks[i]
-	if t.kind != tIdent || t.afterDot || (i+1 < len(f.toks) && f.isOp(i+1, "=", ".", "&.") && t.text != "if" && t.text != "unless") {
+	if t.kind != tIdent || t.afterDot {
 		return false
 	}
 	switch t.text {
