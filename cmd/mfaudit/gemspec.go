@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -457,19 +456,22 @@ func runGemspecFix(ctx context.Context, opts *gemspecFixOptions) error {
 			if len(lines) > 0 {
 				line = lines[0]
 			}
-			verb := "would be"
-			if !opts.diff {
-				verb = ""
+			// past tense for a written file, "would" for a --diff preview
+			did := func(past, base string) string {
+				if opts.diff {
+					return "would " + base
+				}
+				return past
 			}
 			switch s.Action {
 			case gemspec.ActionNone:
 				fmt.Fprintf(status, "%s:%d: %s: already requires MFA\n", path, s.Spec.StateLine, name)
 			case gemspec.ActionInserted:
-				fmt.Fprintf(status, "%s:%d: %s: %s\n", path, line, name, strings.TrimSpace(verb+" added "+gemspec.MFAKey+" = \"true\""))
+				fmt.Fprintf(status, "%s:%d: %s: %s %s = \"true\"\n", path, line, name, did("added", "add"), gemspec.MFAKey)
 			case gemspec.ActionUncommented:
-				fmt.Fprintf(status, "%s:%d: %s: %s\n", path, line, name, strings.TrimSpace(verb+" uncommented the "+gemspec.MFAKey+" line"))
+				fmt.Fprintf(status, "%s:%d: %s: %s the %s line\n", path, line, name, did("uncommented", "uncomment"), gemspec.MFAKey)
 			case gemspec.ActionReplaced:
-				fmt.Fprintf(status, "%s:%d: %s: %s\n", path, line, name, strings.TrimSpace(fmt.Sprintf("%s changed %q to \"true\"", verb, registry.Sanitize(s.Spec.Value))))
+				fmt.Fprintf(status, "%s:%d: %s: %s %q to \"true\"\n", path, line, name, did("changed", "change"), registry.Sanitize(s.Spec.Value))
 			case gemspec.ActionUnfixed:
 				fmt.Fprintf(status, "%s: %s: not fixed: %s\n", location(path, s.Spec.StateLine), name, registry.Sanitize(s.Reason))
 				unfixed++

@@ -175,7 +175,7 @@ func TestGemspecFix(t *testing.T) {
 	if out.String() != wantDiff {
 		t.Errorf("diff:\n%s\nwant:\n%s", out, wantDiff)
 	}
-	if !strings.Contains(errOut.String(), "bad.gemspec:5: bad: would be added rubygems_mfa_required") {
+	if !strings.Contains(errOut.String(), "bad.gemspec:5: bad: would add rubygems_mfa_required") {
 		t.Errorf("stderr: %s", errOut)
 	}
 	if b, _ := os.ReadFile("bad.gemspec"); string(b) != missingSpec {
