@@ -89,9 +89,11 @@ func isStd(p string) bool {
 	return !strings.Contains(first, ".")
 }
 
+// contains reports whether import path s is one of list or a package
+// inside one of them.
 func contains(list []string, s string) bool {
 	for _, x := range list {
-		if x == s {
+		if s == x || strings.HasPrefix(s, x+"/") {
 			return true
 		}
 	}

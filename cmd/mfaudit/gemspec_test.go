@@ -1,0 +1,291 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func newTestEnv() (*env, *bytes.Buffer, *bytes.Buffer) {
+	var out, errOut bytes.Buffer
+	return &env{
+		stdin:  strings.NewReader(""),
+		stdout: &out,
+		stderr: &errOut,
+		getenv: func(string) string { return "" },
+		now:    func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) },
+	}, &out, &errOut
+}
+
+const (
+	requiredSpec = "Gem::Specification.new do |s|\n  s.name = \"good\"\n  s.metadata[\"rubygems_mfa_required\"] = \"true\"\nend\n"
+	missingSpec  = "Gem::Specification.new do |s|\n  s.name = \"bad\"\n  s.version = \"1.0\"\n  s.metadata = {\n    \"homepage_uri\" => \"https://example.com\"\n  }\nend\n"
+	optedOutSpec = "Gem::Specification.new do |s|\n  s.name = \"off\"\n  s.metadata['rubygems_mfa_required'] = 'false'\nend\n"
+	brokenSpec   = "Gem::Specification.new do |s|\n  s.name = \"broken\n"
+	privateSpec  = "Gem::Specification.new do |s|\n  s.name = \"private\"\n  s.metadata[\"allowed_push_host\"] = \"https://gems.example.com\"\nend\n"
+)
+
+// writeFiles creates files (name -> content) in a new directory.
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestGemspecCheckExitCodes(t *testing.T) {
+	tests := []struct {
+		name       string
+		files      map[string]string
+		args       []string // relative to the directory; nil means none
+		want       int
+		wantStdout string
+		wantStderr string
+	}{
+		{name: "default directory all required", files: map[string]string{"good.gemspec": requiredSpec}, want: exitOK, wantStdout: "good.gemspec:3  good  required"},
+		{name: "missing", files: map[string]string{"good.gemspec": requiredSpec, "bad.gemspec": missingSpec}, want: exitFindings, wantStdout: "bad.gemspec:1   bad   missing"},
+		{name: "opted out", files: map[string]string{"off.gemspec": optedOutSpec}, args: []string{"off.gemspec"}, want: exitFindings, wantStdout: "opted-out"},
+		{name: "directory argument", files: map[string]string{"sub/bad.gemspec": missingSpec}, args: []string{"sub"}, want: exitFindings, wantStdout: "sub/bad.gemspec:1"},
+		{name: "not published to rubygems.org", files: map[string]string{"private.gemspec": privateSpec}, want: exitOK, wantStdout: "skipped"},
+		{name: "template given explicitly", files: map[string]string{"x.gemspec.tt": "<%= x %>"}, args: []string{"x.gemspec.tt"}, want: exitOK, wantStdout: "a template"},
+		{name: "cannot be understood", files: map[string]string{"broken.gemspec": brokenSpec}, want: exitError, wantStderr: "broken.gemspec:2: string starting here is never closed"},
+		{name: "error wins over findings", files: map[string]string{"broken.gemspec": brokenSpec, "bad.gemspec": missingSpec}, want: exitError, wantStdout: "missing"},
+		{name: "no such file", files: map[string]string{}, args: []string{"nope.gemspec"}, want: exitError, wantStderr: "nope.gemspec: no such file"},
+		{name: "no gemspec in directory", files: map[string]string{"README.md": "x"}, want: exitError, wantStderr: "no *.gemspec file"},
+		{name: "bad format", files: map[string]string{"good.gemspec": requiredSpec}, args: []string{"--format", "xml"}, want: exitUsage, wantStderr: `unknown --format "xml"`},
+		{name: "unknown flag", files: map[string]string{"good.gemspec": requiredSpec}, args: []string{"--nope"}, want: exitUsage, wantStderr: "unknown flag: --nope"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Chdir(writeFiles(t, tt.files))
+			e, out, errOut := newTestEnv()
+			got := run(context.Background(), append([]string{"gemspec", "check"}, tt.args...), e)
+			if got != tt.want {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", got, tt.want, out, errOut)
+			}
+			if !strings.Contains(out.String(), tt.wantStdout) {
+				t.Errorf("stdout lacks %q:\n%s", tt.wantStdout, out)
+			}
+			if !strings.Contains(errOut.String(), tt.wantStderr) {
+				t.Errorf("stderr lacks %q:\n%s", tt.wantStderr, errOut)
+			}
+		})
+	}
+}
+
+func TestGemspecUnknownSubcommand(t *testing.T) {
+	e, _, errOut := newTestEnv()
+	if got := run(context.Background(), []string{"gemspec", "chek"}, e); got != exitUsage {
+		t.Errorf("exit %d, want %d (%s)", got, exitUsage, errOut)
+	}
+}
+
+func TestGemspecCheckJSON(t *testing.T) {
+	t.Chdir(writeFiles(t, map[string]string{
+		"good.gemspec":    requiredSpec,
+		"bad.gemspec":     missingSpec,
+		"off.gemspec":     optedOutSpec,
+		"private.gemspec": privateSpec,
+		"broken.gemspec":  brokenSpec,
+	}))
+	e, out, errOut := newTestEnv()
+	if got := run(context.Background(), []string{"gemspec", "check", "--format", "json"}, e); got != exitError {
+		t.Errorf("exit %d, want %d", got, exitError)
+	}
+	if !strings.Contains(errOut.String(), "mfaudit: broken.gemspec:2: string starting here is never closed") {
+		t.Errorf("stderr does not name the unreadable file:\n%s", errOut)
+	}
+	var rep checkReport
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	want := checkSummary{Files: 5, Specs: 4, Protected: 1, Unprotected: 2, Skipped: 1, Errors: 1}
+	if rep.Summary != want {
+		t.Errorf("summary %+v, want %+v", rep.Summary, want)
+	}
+	byPath := map[string]checkFile{}
+	for _, f := range rep.Gemspecs {
+		byPath[f.Path] = f
+	}
+	if f := byPath["broken.gemspec"]; !strings.Contains(f.Error, "broken.gemspec:2:") {
+		t.Errorf("broken.gemspec error = %q", f.Error)
+	}
+	off := byPath["off.gemspec"].Specs
+	if len(off) != 1 || off[0].State != "opted-out" || off[0].Value == nil || *off[0].Value != "false" || off[0].StateLine != 3 || off[0].Protected {
+		t.Errorf("off.gemspec specs = %+v", off)
+	}
+	bad := byPath["bad.gemspec"].Specs
+	if len(bad) != 1 || bad[0].Name != "bad" || bad[0].Variable != "s" || bad[0].State != "missing" || bad[0].Value != nil {
+		t.Errorf("bad.gemspec specs = %+v", bad)
+	}
+	priv := byPath["private.gemspec"].Specs
+	if len(priv) != 1 || priv[0].Skip == nil || priv[0].Skip.Kind != "push-host" {
+		t.Errorf("private.gemspec specs = %+v", priv)
+	}
+}
+
+func TestGemspecCheckSanitizes(t *testing.T) {
+	evil := "Gem::Specification.new do |s|\n  s.name = \"evil\x1b[2J\u202e\"\nend\n"
+	t.Chdir(writeFiles(t, map[string]string{"evil.gemspec": evil}))
+	for _, format := range []string{"table", "json"} {
+		e, out, _ := newTestEnv()
+		if got := run(context.Background(), []string{"gemspec", "check", "--format", format}, e); got != exitFindings {
+			t.Errorf("%s: exit %d, want %d", format, got, exitFindings)
+		}
+		if strings.Contains(out.String(), "\x1b") || strings.Contains(out.String(), "\u202e") {
+			t.Errorf("%s: control characters reached the output:\n%q", format, out)
+		}
+		if !strings.Contains(out.String(), "evil^[[2J<U+202E>") {
+			t.Errorf("%s: the name is not shown escaped:\n%s", format, out)
+		}
+	}
+}
+
+func TestGemspecFix(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"bad.gemspec": missingSpec})
+	t.Chdir(dir)
+	if err := os.Chmod("bad.gemspec", 0o640); err != nil {
+		t.Fatal(err)
+	}
+
+	// --diff prints the change and writes nothing.
+	e, out, errOut := newTestEnv()
+	if got := run(context.Background(), []string{"gemspec", "fix", "--diff"}, e); got != exitOK {
+		t.Fatalf("fix --diff: exit %d (%s)", got, errOut)
+	}
+	wantDiff := "--- a/bad.gemspec\n+++ b/bad.gemspec\n@@ -2,6 +2,7 @@\n" +
+		"   s.name = \"bad\"\n   s.version = \"1.0\"\n   s.metadata = {\n" +
+		"-    \"homepage_uri\" => \"https://example.com\"\n" +
+		"+    \"homepage_uri\" => \"https://example.com\",\n" +
+		"+    \"rubygems_mfa_required\" => \"true\"\n" +
+		"   }\n end\n"
+	if out.String() != wantDiff {
+		t.Errorf("diff:\n%s\nwant:\n%s", out, wantDiff)
+	}
+	if !strings.Contains(errOut.String(), "bad.gemspec:5: bad: would add rubygems_mfa_required") {
+		t.Errorf("stderr: %s", errOut)
+	}
+	if b, _ := os.ReadFile("bad.gemspec"); string(b) != missingSpec {
+		t.Fatal("--diff changed the file")
+	}
+
+	// fix writes the file, keeping its mode.
+	e, out, errOut = newTestEnv()
+	if got := run(context.Background(), []string{"gemspec", "fix", "bad.gemspec"}, e); got != exitOK {
+		t.Fatalf("fix: exit %d (%s)", got, errOut)
+	}
+	if !strings.Contains(out.String(), "bad.gemspec:5: bad: added rubygems_mfa_required = \"true\"") {
+		t.Errorf("stdout: %s", out)
+	}
+	b, err := os.ReadFile("bad.gemspec")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "    \"rubygems_mfa_required\" => \"true\"\n  }") {
+		t.Errorf("file after fix:\n%s", b)
+	}
+	if fi, _ := os.Stat("bad.gemspec"); fi.Mode().Perm() != 0o640 {
+		t.Errorf("mode %v, want 0640", fi.Mode().Perm())
+	}
+	if leftovers, _ := filepath.Glob(".*tmp*"); len(leftovers) > 0 {
+		t.Errorf("temporary files left: %v", leftovers)
+	}
+
+	// Fixing again changes nothing and passes check.
+	e, out, _ = newTestEnv()
+	if got := run(context.Background(), []string{"gemspec", "fix"}, e); got != exitOK {
+		t.Fatalf("second fix: exit %d", got)
+	}
+	if !strings.Contains(out.String(), "already requires MFA") {
+		t.Errorf("second fix stdout: %s", out)
+	}
+	if b2, _ := os.ReadFile("bad.gemspec"); !bytes.Equal(b, b2) {
+		t.Error("second fix changed the file")
+	}
+	e, _, _ = newTestEnv()
+	if got := run(context.Background(), []string{"gemspec", "check"}, e); got != exitOK {
+		t.Errorf("check after fix: exit %d", got)
+	}
+}
+
+func TestGemspecFixExitCodes(t *testing.T) {
+	two := "Gem::Specification.new do |s|\n  s.name = \"a\"\nend\nGem::Specification.new do |s|\n  s.name = \"b\"\nend\n"
+	tests := []struct {
+		name       string
+		files      map[string]string
+		args       []string
+		want       int
+		changed    []string // files expected to change
+		wantOutput string
+	}{
+		{name: "opted out is kept", files: map[string]string{"off.gemspec": optedOutSpec}, want: exitFindings, wantOutput: "not fixed: opted out"},
+		{name: "override opt-out", files: map[string]string{"off.gemspec": optedOutSpec}, args: []string{"--override-opt-out"}, want: exitOK, changed: []string{"off.gemspec"}, wantOutput: `changed "false" to "true"`},
+		{name: "cannot be understood", files: map[string]string{"broken.gemspec": brokenSpec, "bad.gemspec": missingSpec}, want: exitError, changed: []string{"bad.gemspec"}, wantOutput: "broken.gemspec:2:"},
+		{name: "skipped is unfixed", files: map[string]string{"private.gemspec": privateSpec}, want: exitFindings, wantOutput: "not RubyGems.org"},
+		{name: "ambiguous file", files: map[string]string{"two.gemspec": two}, want: exitFindings, wantOutput: "choose one"},
+		{name: "by name", files: map[string]string{"two.gemspec": two, "bad.gemspec": missingSpec}, args: []string{"--name", "b"}, want: exitOK, changed: []string{"two.gemspec"}},
+		{name: "all", files: map[string]string{"two.gemspec": two}, args: []string{"--all"}, want: exitOK, changed: []string{"two.gemspec"}},
+		{name: "unknown name", files: map[string]string{"two.gemspec": two}, args: []string{"--name", "c"}, want: exitError, wantOutput: `no gemspec defines a gem named "c"`},
+		{name: "all and name", files: map[string]string{"two.gemspec": two}, args: []string{"--all", "--name", "a"}, want: exitUsage, wantOutput: "cannot be used together"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Chdir(writeFiles(t, tt.files))
+			e, out, errOut := newTestEnv()
+			got := run(context.Background(), append([]string{"gemspec", "fix"}, tt.args...), e)
+			if got != tt.want {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", got, tt.want, out, errOut)
+			}
+			if all := out.String() + errOut.String(); !strings.Contains(all, tt.wantOutput) {
+				t.Errorf("output lacks %q:\n%s", tt.wantOutput, all)
+			}
+			for name, content := range tt.files {
+				b, err := os.ReadFile(name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				changed := string(b) != content
+				want := false
+				for _, c := range tt.changed {
+					want = want || c == name
+				}
+				if changed != want {
+					t.Errorf("%s changed = %v, want %v:\n%s", name, changed, want, b)
+				}
+			}
+		})
+	}
+}
+
+func TestGemspecFixFollowsSymlink(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"real/bad.gemspec": missingSpec})
+	t.Chdir(dir)
+	if err := os.Symlink(filepath.Join("real", "bad.gemspec"), "bad.gemspec"); err != nil {
+		t.Skip("symlinks unavailable:", err)
+	}
+	e, _, errOut := newTestEnv()
+	if got := run(context.Background(), []string{"gemspec", "fix", "bad.gemspec"}, e); got != exitOK {
+		t.Fatalf("exit %d: %s", got, errOut)
+	}
+	fi, err := os.Lstat("bad.gemspec")
+	if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced: %v %v", fi.Mode(), err)
+	}
+	b, _ := os.ReadFile(filepath.Join("real", "bad.gemspec"))
+	if !strings.Contains(string(b), "rubygems_mfa_required") {
+		t.Errorf("target not fixed:\n%s", b)
+	}
+}

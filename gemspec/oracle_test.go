@@ -1,0 +1,190 @@
+package gemspec
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// rubySpec is one specification as RubyGems loaded it.
+type rubySpec struct {
+	Name     string     `json:"name"`
+	Metadata [][]string `json:"metadata"` // key, key class, value, value class
+}
+
+type rubyFile struct {
+	Path   string     `json:"path"`
+	Loaded bool       `json:"loaded"`
+	Specs  []rubySpec `json:"specs"`
+}
+
+// loadWithRuby loads gemspecs with real RubyGems, all in one process.
+func loadWithRuby(t *testing.T, paths []string) map[string]rubyFile {
+	t.Helper()
+	ruby, err := exec.LookPath("ruby")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("ruby is not installed, and CI is set: the RubyGems oracle must run in CI (.ci/run installs it)")
+		}
+		fmt.Fprintln(os.Stderr, "SKIP: ruby is not installed; the RubyGems oracle test did not run")
+		t.Skip("ruby is not installed; the RubyGems oracle test did not run")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, ruby, append([]string{filepath.Join("testdata", "load_specs.rb")}, paths...)...)
+	cmd.Env = append(os.Environ(), "RUBYOPT=", "BUNDLE_GEMFILE=")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("ruby: %v\n%s", err, stderr.String())
+	}
+	files := map[string]rubyFile{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var f rubyFile
+		if err := json.Unmarshal(sc.Bytes(), &f); err != nil {
+			t.Fatalf("ruby output %q: %v", sc.Text(), err)
+		}
+		files[f.Path] = f
+	}
+	if len(files) != len(paths) {
+		t.Fatalf("ruby reported %d files, want %d\nstderr: %s", len(files), len(paths), stderr.String())
+	}
+	return files
+}
+
+// others returns the metadata without the MFA key, as key/value text.
+func others(s rubySpec) map[string]string {
+	m := map[string]string{}
+	for _, kv := range s.Metadata {
+		if kv[0] != MFAKey {
+			m[kv[1]+":"+kv[0]] = kv[3] + ":" + kv[2]
+		}
+	}
+	return m
+}
+
+// rubyState judges a loaded specification the way RubyGems and
+// RubyGems.org do.
+func rubyState(s rubySpec) State {
+	state := Missing
+	for _, kv := range s.Metadata {
+		if kv[1] != "String" || kv[3] != "String" {
+			return Invalid
+		}
+		if kv[0] == MFAKey {
+			if castBool(kv[2]) {
+				state = Required
+			} else {
+				state = OptedOut
+			}
+		}
+	}
+	return state
+}
+
+// TestOracleRubyGems loads every style fixture and its fixed version with
+// real RubyGems: the fixed file must set metadata["rubygems_mfa_required"]
+// to "true" for every edited specification and leave every other key as it
+// was; files Fix leaves alone must load the same; and the state Analyze
+// reports must be the one RubyGems' own reading gives.
+func TestOracleRubyGems(t *testing.T) {
+	var names, paths []string
+	for _, name := range styleFixtures(t) {
+		if !strings.HasSuffix(name, ".gemspec") {
+			continue
+		}
+		names = append(names, name)
+		paths = append(paths, filepath.Join("testdata", "styles", "in", name), filepath.Join("testdata", "styles", "want", name))
+	}
+	loaded := loadWithRuby(t, paths)
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			inPath := filepath.Join("testdata", "styles", "in", name)
+			src, err := os.ReadFile(inPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e, err := Fix(src, name, styleOptions[name])
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantSrc, err := os.ReadFile(filepath.Join("testdata", "styles", "want", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(wantSrc, e.New) {
+				t.Fatal("golden file is stale; run go test -update")
+			}
+			before, after := loaded[inPath], loaded[filepath.Join("testdata", "styles", "want", name)]
+			if !before.Loaded || !after.Loaded {
+				t.Fatalf("RubyGems could not load the file: before %v, after %v", before.Loaded, after.Loaded)
+			}
+			if len(before.Specs) != len(after.Specs) {
+				t.Fatalf("RubyGems created %d specs before the edit, %d after", len(before.Specs), len(after.Specs))
+			}
+			a, err := Analyze(src, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			edited := map[string]bool{}
+			for _, s := range e.Specs {
+				if s.Action == ActionInserted || s.Action == ActionReplaced || s.Action == ActionUncommented {
+					edited[s.Spec.Name] = true
+				}
+			}
+			for i := range before.Specs {
+				b, f := before.Specs[i], after.Specs[i]
+				if b.Name != f.Name {
+					t.Fatalf("spec %d is %q before and %q after", i, b.Name, f.Name)
+				}
+				if ob, of := others(b), others(f); fmt.Sprint(ob) != fmt.Sprint(of) {
+					t.Errorf("spec %q: other metadata changed:\nbefore %v\nafter  %v", b.Name, ob, of)
+				}
+				if edited[b.Name] {
+					if got := rubyState(f); got != Required {
+						t.Errorf("spec %q: RubyGems reads the edited file as %s, want required (%v)", b.Name, got, f.Metadata)
+					}
+					for _, kv := range f.Metadata {
+						if kv[0] == MFAKey && (kv[2] != "true" || kv[1] != "String" || kv[3] != "String") {
+							t.Errorf("spec %q: edited value is %v, want the String \"true\"", b.Name, kv)
+						}
+					}
+				} else if fmt.Sprint(b.Metadata) != fmt.Sprint(f.Metadata) {
+					t.Errorf("spec %q was not edited but its metadata changed:\nbefore %v\nafter  %v", b.Name, b.Metadata, f.Metadata)
+				}
+			}
+			// Analyze's verdict against RubyGems' reading.
+			if a.Skip != nil && a.Skip.Kind == SkipEval {
+				return
+			}
+			if len(a.Specs) != len(before.Specs) {
+				t.Fatalf("Analyze found %d specs, RubyGems %d", len(a.Specs), len(before.Specs))
+			}
+			for i, s := range a.Specs {
+				want := rubyState(before.Specs[i])
+				got := s.State
+				if got == CommentedOut {
+					got = Missing
+				}
+				if got == Computed {
+					t.Logf("spec %q: computed; RubyGems reads %s", s.Name, want)
+					continue
+				}
+				if got != want {
+					t.Errorf("spec %q: Analyze says %s, RubyGems reads %s (%v)", s.Name, s.State, want, before.Specs[i].Metadata)
+				}
+			}
+		})
+	}
+}
