@@ -210,7 +210,7 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 		if _, err := e.stdout.Write(buf.Bytes()); err != nil {
 			return err
 		}
-	} else if err := writeFileAtomic(opts.output, buf.Bytes()); err != nil {
+	} else if err := writeOutput(opts.output, buf.Bytes()); err != nil {
 		return err
 	}
 
@@ -352,9 +352,9 @@ func cacheDir(opts *auditOptions) string {
 	return dir
 }
 
-// writeFileAtomic writes data to path through a temporary file in the same
+// writeOutput writes the report to path through a temporary file in the same
 // directory and a rename, so readers never see a half-written report.
-func writeFileAtomic(path string, data []byte) (err error) {
+func writeOutput(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
