@@ -320,7 +320,7 @@ func allowlistNotes(r *Report) []allowlistNote {
 		case "expired":
 			msg = fmt.Sprintf("expired on %s and no longer allows the gem", orDash(expiryLabel(e)))
 		case "stale":
-			msg = "matches no locked gem; remove it"
+			msg = "matches no finding that needs it; remove it"
 		default:
 			continue
 		}
