@@ -492,7 +492,7 @@ func runGemspecFix(ctx context.Context, opts *gemspecFixOptions) error {
 // writeFileAtomic replaces path with data through a temporary file in the
 // same directory, keeping the file's mode. It refuses when the file
 // changed since old was read. A symbolic link is followed, not replaced.
-func writeFileAtomic(path string, old, data []byte) (err error) {
+func writeFileAtomic(path string, old, data []byte) error {
 	real, err := filepath.EvalSymlinks(path)
 	if err != nil {
 		return fmt.Errorf("gemspec: %w", err)
@@ -508,27 +508,7 @@ func writeFileAtomic(path string, old, data []byte) (err error) {
 	if !bytes.Equal(current, old) {
 		return fmt.Errorf("gemspec: %s: changed while it was being fixed; not written", path)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(real), "."+filepath.Base(real)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("gemspec: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), fi.Mode().Perm())
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), real)
-	}
+	err = replaceFile(real, data, fi.Mode().Perm())
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
