@@ -46,7 +46,7 @@ var parseErrorTests = []struct {
 		`t.lock:3: "specs:" line has trailing whitespace; Bundler cannot read the specs below it`},
 	{"second specs line", gem("    rake (1.0)", "  specs:"), `t.lock:5: second "specs:" line in GEM section`},
 	{"relative GEM remote", lock("GEM", "  remote: foo", "  specs:"), `t.lock:2: GEM remote "foo" is not an absolute URL; Bundler refuses it`},
-	{"GEM remote without host", lock("GEM", "  remote: https:///gems", "  specs:"), `t.lock:2: GEM remote "https:///gems" is not an absolute URL; Bundler refuses it`},
+	{"GEM remote without host", lock("GEM", "  remote: https:///gems", "  specs:"), `t.lock:2: GEM remote "https:///gems" has no host`},
 	{"relative GEM remote with credentials is redacted", lock("GEM", "  remote: https://rubygems.org/", "  remote: //user:secret@host/", "  specs:"),
 		`t.lock:3: GEM remote "//REDACTED@host/" is not an absolute URL; Bundler refuses it`},
 	{"GIT without remote", lock("GIT", "  revision: abc", "  specs:"), "t.lock:1: GIT section has no remote"},

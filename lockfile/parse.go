@@ -74,12 +74,22 @@ type parser struct {
 	depReqs  []span // per entry of deps, into reqs
 	topReqs  []span // per entry of lf.Dependencies, into reqs
 	reqs     []string
-	removed  int            // specs superseded by a later duplicate
-	byFull   map[string]int // full name → index into specs
-	topIndex map[string]int // name → index into lf.Dependencies
-	sums     map[string]checksumSeen
-	platLine int // line of the first platform
-	rubyLine int // line of the RUBY VERSION value
+	removed  int             // specs superseded by a later duplicate
+	byFull   map[specKey]int // full name → index into specs
+	topIndex map[string]int  // name → index into lf.Dependencies
+	sums     map[checksumKey]checksumSeen
+	sumSlab  []string // Checksum.Sums of every line, back to back
+	platLine int      // line of the first platform
+	rubyLine int      // line of the RUBY VERSION value
+}
+
+// specKey identifies a spec the way Bundler keys them: by full name.
+type specKey struct{ name, version, platform string }
+
+// checksumKey identifies the digest of one algorithm for one spec.
+type checksumKey struct {
+	spec specKey
+	algo string
 }
 
 type checksumSeen struct {
@@ -158,13 +168,15 @@ func parse(data []byte, path string) (*Lockfile, error) {
 		}
 	}
 
-	lines := strings.Count(text, "\n") + 1
-	p.specs = make([]Spec, 0, lines/2)
-	p.specDeps = make([]span, 0, lines/2)
-	p.deps = make([]Dependency, 0, lines/2)
-	p.depReqs = make([]span, 0, lines/2)
-	p.reqs = make([]string, 0, lines/2)
-	p.byFull = make(map[string]int, lines/2)
+	// Size the slabs from the number of 4- and 6-space lines.
+	deep := strings.Count(text, "\n      ") + 1
+	specs := strings.Count(text, "\n    ") - deep + 2
+	p.specs = make([]Spec, 0, specs)
+	p.specDeps = make([]span, 0, specs)
+	p.deps = make([]Dependency, 0, deep)
+	p.depReqs = make([]span, 0, deep)
+	p.reqs = make([]string, 0, deep)
+	p.byFull = make(map[specKey]int, specs)
 
 	lineNo := 0
 	for rest := text; rest != ""; {
@@ -493,8 +505,8 @@ func (p *parser) buildSource(no int) error {
 	switch s.Type {
 	case SourceRubygems:
 		for i, r := range s.Remotes {
-			if !absoluteURL(r) {
-				return p.errorf(p.srcRemotes[i], "GEM remote %q is not an absolute URL; Bundler refuses it", RedactURL(r))
+			if msg := checkRemote(r); msg != "" {
+				return p.errorf(p.srcRemotes[i], "GEM remote %q %s", RedactURL(r), msg)
 			}
 		}
 		if len(s.Remotes) > 1 {
@@ -516,20 +528,20 @@ func (p *parser) buildSource(no int) error {
 	return nil
 }
 
-// absoluteURL reports whether Bundler accepts r as a GEM remote: an absolute
-// URI, with a host when it is http(s).
-func absoluteURL(r string) bool {
+// checkRemote says what is wrong with r as a GEM remote, or "". Bundler
+// requires an absolute URI; an http(s) one without a host cannot be fetched.
+func checkRemote(r string) string {
 	if !strings.HasSuffix(r, "/") {
 		r += "/"
 	}
 	u, err := url.Parse(r)
 	if err != nil || !u.IsAbs() {
-		return false
+		return "is not an absolute URL; Bundler refuses it"
 	}
 	if s := strings.ToLower(u.Scheme); (s == "http" || s == "https") && u.Host == "" {
-		return false
+		return "has no host"
 	}
-	return true
+	return ""
 }
 
 // specLine handles a 4-space line in a source section: a locked gem.
@@ -577,13 +589,13 @@ func (p *parser) specLine(no int, text string) error {
 	idx := len(p.specs) - 1
 	p.curSpec = idx
 
-	full := p.specs[idx].FullName()
-	if prev, dup := p.byFull[full]; dup {
-		p.warnf(no, "%s is locked twice (first on line %d); Bundler keeps the last", full, p.specs[prev].Line)
+	key := specKey{m.name, version, platform}
+	if prev, dup := p.byFull[key]; dup {
+		p.warnf(no, "%s is locked twice (first on line %d); Bundler keeps the last", p.specs[idx].FullName(), p.specs[prev].Line)
 		p.specs[prev].Line = -1 // superseded
 		p.removed++
 	}
-	p.byFull[full] = idx
+	p.byFull[key] = idx
 	return nil
 }
 
@@ -614,27 +626,35 @@ func (p *parser) dependency(no int, text, owner string) (Dependency, span, error
 	if !validGemName(m.name) {
 		return Dependency{}, span{}, p.errorf(no, "invalid gem name %q", m.name)
 	}
-	what := "dependency " + m.name
-	if owner != "" {
-		what += " of " + owner
+	// what names the dependency in messages; built only when needed.
+	what := func() string {
+		if owner == "" {
+			return "dependency " + m.name
+		}
+		return "dependency " + m.name + " of " + owner
 	}
 	if m.hasPlatform {
-		return Dependency{}, span{}, p.errorf(no, "%s: requirement contains %q; Bundler would drop %q", what, "-", "-"+m.platform)
+		return Dependency{}, span{}, p.errorf(no, "%s: requirement contains %q; Bundler would drop %q", what(), "-", "-"+m.platform)
 	}
 	if m.hasToken {
-		p.warnf(no, "%q after %s ignored, as Bundler does", m.token, what)
+		p.warnf(no, "%q after %s ignored, as Bundler does", m.token, what())
 	}
 	lo := int32(len(p.reqs))
 	if m.hasVersion && !isBlank(m.version) {
-		for part := range strings.SplitSeq(m.version, ",") {
+		for rest := m.version; ; {
+			part, tail, more := strings.Cut(rest, ",")
 			req := trimRubySpace(part)
 			if !validRequirement(req) {
-				return Dependency{}, span{}, p.errorf(no, "%s has an invalid requirement %q", what, req)
+				return Dependency{}, span{}, p.errorf(no, "%s has an invalid requirement %q", what(), req)
 			}
 			p.reqs = append(p.reqs, req)
+			if !more {
+				break
+			}
+			rest = tail
 		}
 	} else if m.hasVersion && m.version != "" {
-		return Dependency{}, span{}, p.errorf(no, "%s has an invalid requirement %q", what, m.version)
+		return Dependency{}, span{}, p.errorf(no, "%s has an invalid requirement %q", what(), m.version)
 	}
 	return Dependency{Name: m.name, Pinned: m.pinned, Line: no}, span{lo, int32(len(p.reqs))}, nil
 }
@@ -720,30 +740,38 @@ func (p *parser) checksumLine(no int, line string) error {
 		p.warnf(no, "%q after checksum of %s ignored, as Bundler does", "!", m.name)
 	}
 	if m.hasToken {
-		full := (&Spec{Name: c.Name, Version: c.Version, Platform: c.Platform}).FullName()
-		for part := range strings.SplitSeq(m.token, ",") {
+		spec := specKey{c.Name, c.Version, c.Platform}
+		full := func() string { return (&Spec{Name: c.Name, Version: c.Version, Platform: c.Platform}).FullName() }
+		lo := len(p.sumSlab)
+		for rest := m.token; ; {
+			part, tail, more := strings.Cut(rest, ",")
 			sum := trimRubySpace(part)
 			algo, digest, ok := strings.Cut(sum, "=")
 			if !ok || algo == "" || digest == "" {
-				return p.errorf(no, "invalid checksum %q for %s", sum, full)
+				return p.errorf(no, "invalid checksum %q for %s", sum, full())
 			}
-			hexDigest := digest
+			norm := digest
 			if algo == "sha256" {
-				if hexDigest, ok = sha256Hex(digest); !ok {
-					return p.errorf(no, "invalid sha256 digest %q for %s", digest, full)
+				if norm, ok = sha256Hex(digest); !ok {
+					return p.errorf(no, "invalid sha256 digest %q for %s", digest, full())
 				}
 			}
-			key := full + " " + algo
 			if p.sums == nil {
-				p.sums = make(map[string]checksumSeen)
+				p.sums = make(map[checksumKey]checksumSeen)
 			}
-			if prev, dup := p.sums[key]; dup && prev.hex != hexDigest {
-				return p.errorf(no, "%s checksum of %s differs from the one on line %d; Bundler refuses mismatched checksums", algo, full, prev.line)
-			} else if !dup {
-				p.sums[key] = checksumSeen{hexDigest, no}
+			key := checksumKey{spec, algo}
+			if prev, dup := p.sums[key]; !dup {
+				p.sums[key] = checksumSeen{norm, no}
+			} else if prev.hex != norm {
+				return p.errorf(no, "%s checksum of %s differs from the one on line %d; Bundler refuses mismatched checksums", algo, full(), prev.line)
 			}
-			c.Sums = append(c.Sums, sum)
+			p.sumSlab = append(p.sumSlab, sum)
+			if !more {
+				break
+			}
+			rest = tail
 		}
+		c.Sums = p.sumSlab[lo:len(p.sumSlab):len(p.sumSlab)]
 	}
 	p.lf.Checksums = append(p.lf.Checksums, c)
 	return nil
@@ -753,10 +781,20 @@ func (p *parser) checksumLine(no int, line string) error {
 // digits or the base64 form (standard or URL-safe alphabet) of 32 bytes.
 func sha256Hex(d string) (string, bool) {
 	if len(d) == 64 {
-		if _, err := hex.DecodeString(d); err != nil {
-			return "", false
+		lower := true
+		for i := 0; i < len(d); i++ {
+			switch c := d[i]; {
+			case c >= '0' && c <= '9', c >= 'a' && c <= 'f':
+			case c >= 'A' && c <= 'F':
+				lower = false
+			default:
+				return "", false
+			}
 		}
-		return strings.ToLower(d), true
+		if !lower {
+			d = strings.ToLower(d)
+		}
+		return d, true
 	}
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
 		if b, err := enc.Strict().DecodeString(d); err == nil && len(b) == 32 {
