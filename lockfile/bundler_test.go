@@ -323,6 +323,7 @@ var bundler23Differs = map[string]string{
 		"2.3's grammar has no such group and makes it part of the name",
 	"duplicate dependency keeps the last": `as above: 2.3 reads "  json foo" as a dependency named "json foo"`,
 	"platform indentation":                "Bundler 2.6 and later strip platforms, as Parse does; 2.3 keeps the leading space",
+	"plugin source":                       "Bundler raises Plugin::UnknownSourceError unless the plugin is installed",
 }
 
 // TestBundlerWarningCases runs every warning case through Bundler: where

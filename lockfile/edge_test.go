@@ -197,7 +197,9 @@ var parseWarningTests = []struct {
 			`13: unknown PATH option "revision" ignored`,
 		}, nil},
 	{"GIT without revision, odd submodules", lock("GIT", "  remote: https://g/x.git", "  submodules: yes", "  specs:", "    x (1.0)"),
-		[]string{`3: submodules: "yes" is neither true nor false; Bundler treats it as true`, "1: GIT section has no revision"}, []string{"x-1.0"}},
+		[]string{"1: GIT section has no revision", `3: submodules: "yes" is neither true nor false; Bundler treats it as true`}, []string{"x-1.0"}},
+	{"plugin source", lock("PLUGIN SOURCE", "  remote: https://plugins.example/", "  type: mpath", "  specs:", "    x (1.0)"),
+		[]string{`1: PLUGIN SOURCE of type "mpath": Bundler reads this lockfile only with that plugin installed`}, []string{"x-1.0"}},
 	{"several GEM remotes", lock("GEM", "  remote: https://rubygems.org/", "  remote: https://rails-assets.org/", "  specs:", "    rake (1.0)"),
 		[]string{"1: GEM section has 2 remotes; Bundler cannot tell which one each of its gems comes from"}, []string{"rake-1.0"}},
 	{"source section without specs line", lock("GIT", "  remote: https://g/x.git", "  revision: abc") + gem("    rake (1.0)"),
@@ -261,6 +263,21 @@ func TestParseWarnings(t *testing.T) {
 				t.Errorf("specs\n got %q\nwant %q", specs, tt.specs)
 			}
 		})
+	}
+}
+
+func TestParseWarningLimit(t *testing.T) {
+	in := gem(strings.Repeat("   junk\n", MaxWarnings+50))
+	lf, err := Parse(strings.NewReader(in), "t.lock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lf.Warnings) != MaxWarnings+1 {
+		t.Fatalf("got %d warnings", len(lf.Warnings))
+	}
+	last := lf.Warnings[MaxWarnings]
+	if want := (Warning{Line: 4 + MaxWarnings, Msg: "50 more warnings from this line on not recorded"}); last != want {
+		t.Errorf("last warning %+v, want %+v", last, want)
 	}
 }
 

@@ -1,6 +1,30 @@
 // Package lockfile parses Bundler lockfiles (Gemfile.lock and gems.locked)
 // the way Bundler's own LockfileParser does, keeping line numbers for every
 // spec so that reports can point at the line that locked a gem.
+//
+// The grammar is Bundler's: section headers match only exactly, lines are
+// read by their indentation of 2, 4 or 6 spaces, a spec's version ends at
+// the first "-" and its platform runs to the closing parenthesis, and the
+// last of duplicate specs wins. Parse reads every real lockfile as Bundler
+// does; the tests check this against Bundler itself.
+//
+// Where Bundler silently drops something (an unknown or garbled section, a
+// line at an indentation it skips, a duplicate), Parse does the same and
+// records a Warning. Where Bundler raises, or crashes, Parse returns a
+// *ParseError naming the line. Parse parts from Bundler on purpose only to
+// avoid a silently wrong answer:
+//
+//   - a UTF-8 byte order mark is removed (Bundler would lose the first
+//     section), with a warning;
+//   - Parse refuses what Bundler accepts but no Bundler writes: an empty,
+//     binary or section-less file, a carriage return that ends no line, a
+//     gem name RubyGems would refuse, a spec without a usable version or
+//     platform, a spec outside a source section or indented by 2, a
+//     requirement containing "-", a repeated option in a GIT, PATH or
+//     PLUGIN SOURCE section, a source without a remote;
+//   - a trailing token after a spec or dependency is ignored as Bundler 2.5
+//     and later do (Bundler 2.3 makes it part of the name), and PLATFORMS
+//     entries are stripped as Bundler 2.6 and later do.
 package lockfile
 
 import (

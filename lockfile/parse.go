@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -79,8 +80,10 @@ type parser struct {
 	topIndex map[string]int  // name → index into lf.Dependencies
 	sums     map[checksumKey]checksumSeen
 	sumSlab  []string // Checksum.Sums of every line, back to back
-	platLine int      // line of the first platform
 	rubyLine int      // line of the RUBY VERSION value
+
+	dropped      int // warnings beyond MaxWarnings
+	firstDropped int // line of the first of them
 }
 
 // specKey identifies a spec the way Bundler keys them: by full name.
@@ -101,13 +104,24 @@ func (p *parser) errorf(line int, format string, args ...any) error {
 	return &ParseError{Path: p.path, Line: line, Msg: fmt.Sprintf(format, args...)}
 }
 
+// MaxWarnings is the most warnings a Lockfile records; one more says how
+// many were left out. It keeps a garbage file from costing gigabytes.
+const MaxWarnings = 100
+
 func (p *parser) warnf(line int, format string, args ...any) {
+	if len(p.lf.Warnings) >= MaxWarnings {
+		if p.dropped == 0 {
+			p.firstDropped = line
+		}
+		p.dropped++
+		return
+	}
 	p.lf.Warnings = append(p.lf.Warnings, Warning{Line: line, Msg: fmt.Sprintf(format, args...)})
 }
 
-// lineOf returns the 1-based line of byte offset off in data.
-func lineOf(data []byte, off int) int {
-	return bytes.Count(data[:off], []byte{'\n'}) + 1
+// lineOf returns the 1-based line of byte offset off in s.
+func lineOf(s string, off int) int {
+	return strings.Count(s[:off], "\n") + 1
 }
 
 func parse(data []byte, path string) (*Lockfile, error) {
@@ -115,7 +129,7 @@ func parse(data []byte, path string) (*Lockfile, error) {
 		return nil, &ParseError{Path: path, Msg: "file is empty (0 bytes), not a lockfile"}
 	}
 	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return nil, &ParseError{Path: path, Line: lineOf(data, i), Msg: "binary data (NUL byte), not a lockfile"}
+		return nil, &ParseError{Path: path, Line: bytes.Count(data[:i], []byte{'\n'}) + 1, Msg: "binary data (NUL byte), not a lockfile"}
 	}
 	if !utf8.Valid(data) {
 		off := 0
@@ -126,7 +140,7 @@ func parse(data []byte, path string) (*Lockfile, error) {
 			}
 			off += size
 		}
-		return nil, &ParseError{Path: path, Line: lineOf(data, off), Msg: "invalid UTF-8, not a lockfile"}
+		return nil, &ParseError{Path: path, Line: bytes.Count(data[:off], []byte{'\n'}) + 1, Msg: "invalid UTF-8, not a lockfile"}
 	}
 
 	text := string(data)
@@ -149,7 +163,7 @@ func parse(data []byte, path string) (*Lockfile, error) {
 		}
 	}
 	if first >= 0 {
-		return nil, p.errorf(lineOf([]byte(text[:first]), first),
+		return nil, p.errorf(lineOf(text, first),
 			"merge conflict marker %q; Bundler refuses a lockfile with merge conflicts", marker)
 	}
 
@@ -163,7 +177,7 @@ func parse(data []byte, path string) (*Lockfile, error) {
 		}
 		off += i + 1
 		if off == len(text) || text[off] != '\n' {
-			return nil, p.errorf(lineOf([]byte(text[:off]), off-1),
+			return nil, p.errorf(lineOf(text, off-1),
 				"carriage return not followed by a line feed; Bundler does not read this as a line break")
 		}
 	}
@@ -519,8 +533,11 @@ func (p *parser) buildSource(no int) error {
 		if s.Type == SourceGit && s.Revision == "" {
 			p.warnf(s.Line, "GIT section has no revision")
 		}
-		if s.Type == SourcePlugin && s.Options["type"] == "" {
-			return p.errorf(s.Line, "PLUGIN SOURCE section has no type")
+		if s.Type == SourcePlugin {
+			if s.Options["type"] == "" {
+				return p.errorf(s.Line, "PLUGIN SOURCE section has no type")
+			}
+			p.warnf(s.Line, "PLUGIN SOURCE of type %q: Bundler reads this lockfile only with that plugin installed", s.Options["type"])
 		}
 	}
 	p.lf.Sources = append(p.lf.Sources, s)
@@ -824,6 +841,11 @@ func (p *parser) finish() {
 		p.lf.Specs = append(p.lf.Specs, s)
 	}
 	p.lf.link()
+	if p.dropped > 0 {
+		p.lf.Warnings = append(p.lf.Warnings, Warning{Line: p.firstDropped,
+			Msg: fmt.Sprintf("%d more warnings from this line on not recorded", p.dropped)})
+	}
+	slices.SortStableFunc(p.lf.Warnings, func(a, b Warning) int { return a.Line - b.Line })
 }
 
 func (p *parser) reqSlice(r span) []string {
