@@ -20,8 +20,9 @@
 //     binary or section-less file, a carriage return that ends no line, a
 //     gem name RubyGems would refuse, a spec without a usable version or
 //     platform, a spec outside a source section or indented by 2, a
-//     requirement containing "-", a repeated option in a GIT, PATH or
-//     PLUGIN SOURCE section, a source without a remote;
+//     dependency line not under a spec of its own section, a requirement
+//     containing "-", a repeated option in a GIT, PATH or PLUGIN SOURCE
+//     section, a source without a remote;
 //   - a trailing token after a spec or dependency is ignored as Bundler 2.5
 //     and later do (Bundler 2.3 makes it part of the name), and PLATFORMS
 //     entries are stripped as Bundler 2.6 and later do.
