@@ -192,7 +192,7 @@ var parseWarningTests = []struct {
 		lock("PATH", "  remote: .", "  revision: abc", "  specs:"),
 		[]string{
 			`3: unknown GEM option "mirror" ignored`,
-			`4: unknown GEM option "mirror" ignored, as Bundler does`,
+			`4: unknown GEM option "mirror" ignored`,
 			`9: unknown GIT option "name" ignored`,
 			`13: unknown PATH option "revision" ignored`,
 		}, nil},

@@ -211,9 +211,7 @@ func parse(data []byte, path string) (*Lockfile, error) {
 			return nil, err
 		}
 	}
-	if err := p.endSource(); err != nil {
-		return nil, err
-	}
+	p.endSource()
 	if !p.sawHeader {
 		return nil, &ParseError{Path: path, Msg: "no lockfile section (GEM, GIT, PATH, DEPENDENCIES, ...) found, not a lockfile"}
 	}
@@ -225,22 +223,26 @@ func parse(data []byte, path string) (*Lockfile, error) {
 func (p *parser) line(no int, line string) error {
 	switch line {
 	case headerGem, headerGit, headerPath, headerPlugin:
-		return p.startSource(no, line)
+		p.startSource(no, line)
+		return nil
 	case headerDependencies:
-		return p.startSection(sectionDependencies)
+		p.startSection(sectionDependencies)
+		return nil
 	case headerChecksums:
-		return p.startSection(sectionChecksums)
+		p.startSection(sectionChecksums)
+		return nil
 	case headerPlatforms:
-		return p.startSection(sectionPlatforms)
+		p.startSection(sectionPlatforms)
+		return nil
 	case headerRuby:
-		return p.startSection(sectionRuby)
+		p.startSection(sectionRuby)
+		return nil
 	case headerBundled:
-		return p.startSection(sectionBundled)
+		p.startSection(sectionBundled)
+		return nil
 	}
 	if !isRubySpace(line[0]) {
-		if err := p.startSection(sectionUnknown); err != nil {
-			return err
-		}
+		p.startSection(sectionUnknown)
 		p.warnUnknown(no, line)
 		return nil
 	}
@@ -313,15 +315,12 @@ func (p *parser) warnUnknown(no int, line string) {
 }
 
 // startSection ends the current section and starts one of kind s.
-func (p *parser) startSection(s section) error {
-	if err := p.endSource(); err != nil {
-		return err
-	}
+func (p *parser) startSection(s section) {
+	p.endSource()
 	p.section = s
 	if s != sectionUnknown {
 		p.sawHeader = true
 	}
-	return nil
 }
 
 // specOutsideSource rejects a 4-space "name (version)" line where no specs
@@ -333,10 +332,8 @@ func (p *parser) specOutsideSource(no int, line string) error {
 	return nil
 }
 
-func (p *parser) startSource(no int, header string) error {
-	if err := p.startSection(sectionSource); err != nil {
-		return err
-	}
+func (p *parser) startSource(no int, header string) {
+	p.startSection(sectionSource)
 	var t SourceType
 	switch header {
 	case headerGem:
@@ -353,16 +350,14 @@ func (p *parser) startSource(no int, header string) error {
 	p.srcRemotes = p.srcRemotes[:0]
 	clear(p.optLines)
 	p.curSpec = -1
-	return nil
 }
 
 // endSource finishes the source section being read, if any.
-func (p *parser) endSource() error {
+func (p *parser) endSource() {
 	if p.section == sectionSource && !p.srcBuilt {
 		p.warnf(p.src.Line, "%s section has no %q line; Bundler ignores it", sourceHeader(p.src.Type), strings.TrimSpace(specsLine))
 	}
 	p.src, p.srcBuilt, p.curSpec = nil, false, -1
-	return nil
 }
 
 func sourceHeader(t SourceType) string {
@@ -434,22 +429,25 @@ func (p *parser) option(no int, key, value string) error {
 	if key == "specs" && isBlank(value) {
 		return p.errorf(no, "%q line has trailing whitespace; Bundler cannot read the specs below it", strings.TrimSpace(specsLine))
 	}
-	if p.optLines == nil {
-		p.optLines = make(map[string]int)
-	}
-	if first, dup := p.optLines[key]; dup && !(t == SourceRubygems && key == "remote") {
-		if t == SourceRubygems {
-			p.warnf(no, "unknown GEM option %q ignored, as Bundler does", key)
-			return nil
+	first, seen := p.optLines[key]
+	switch {
+	case !seen:
+		if p.optLines == nil {
+			p.optLines = make(map[string]int)
 		}
-		return p.errorf(no, "option %q repeated in %s section (first on line %d)", key, sourceHeader(t), first)
-	}
-	if _, dup := p.optLines[key]; !dup {
 		p.optLines[key] = no
 		if p.src.Options == nil {
 			p.src.Options = make(map[string]string)
 		}
 		p.src.Options[key] = value
+	case t == SourceRubygems && key == "remote":
+		// Bundler 1.x wrote all rubygems remotes into one GEM section.
+	case t == SourceRubygems:
+		// Bundler reads nothing but remotes from a GEM section.
+		p.warnf(no, "unknown GEM option %q ignored", key)
+		return nil
+	default:
+		return p.errorf(no, "option %q repeated in %s section (first on line %d)", key, sourceHeader(t), first)
 	}
 
 	known := false
