@@ -395,6 +395,8 @@ var bundlerAccepts = map[string]string{
 	"checksum without algorithm":                  "Bundler 2.3 skips CHECKSUMS (2.5 and later raise)",
 	"checksum with empty digest":                  "Bundler 2.3 skips CHECKSUMS",
 	"mismatched duplicate checksum":               "Bundler 2.3 skips CHECKSUMS (2.5 and later raise ChecksumMismatchError)",
+	"mismatched checksum of a locked spec":        "Bundler 2.3 skips CHECKSUMS (2.5 and later raise ChecksumMismatchError)",
+	"mismatched base64 and hex checksum":          "Bundler 2.3 skips CHECKSUMS (2.5 and later raise ChecksumMismatchError)",
 	"GIT without remote":                          "Bundler uses an empty URI",
 	"GIT with two branches":                       "Bundler keeps both values in an array",
 	"second specs line":                           "Bundler builds the source a second time",

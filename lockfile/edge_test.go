@@ -99,6 +99,12 @@ var parseErrorTests = []struct {
 	{"checksum with empty digest", lock("CHECKSUMS", "  rake (13.0.6) sha512="), `t.lock:2: invalid checksum "sha512=" for rake-13.0.6`},
 	{"mismatched duplicate checksum", lock("CHECKSUMS", "  rake (13.0.6) sha256="+strings.Repeat("a", 64), "  rake (13.0.6) sha256="+strings.Repeat("b", 64)),
 		"t.lock:3: sha256 checksum of rake-13.0.6 differs from the one on line 2; Bundler refuses mismatched checksums"},
+	{"mismatched checksum of a locked spec", gem("    rake (13.0.6)", "    x (1.0)") + lock("CHECKSUMS", "  rake (13.0.6) sha256="+strings.Repeat("a", 64),
+		"  x (1.0-ruby) sha256="+strings.Repeat("c", 64), "  x ( 1.0 ) sha256="+strings.Repeat("d", 64)),
+		"t.lock:9: sha256 checksum of x-1.0 differs from the one on line 8; Bundler refuses mismatched checksums"},
+	{"mismatched base64 and hex checksum", gem("    rake (13.0.6)") + lock("CHECKSUMS", "  rake (13.0.6) sha256="+strings.Repeat("B", 64),
+		"  rake (13.0.6) sha256=qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqo="),
+		"t.lock:7: sha256 checksum of rake-13.0.6 differs from the one on line 6; Bundler refuses mismatched checksums"},
 }
 
 func TestParseErrors(t *testing.T) {
@@ -172,8 +178,11 @@ var parseWarningTests = []struct {
 		[]string{`1: section header "GEM " has trailing whitespace; Bundler does not recognise it and ignores the section`}, nil},
 	{"lower-case header", gem("    rake (1.0)") + lock("dependencies", "  rake"),
 		[]string{`5: section header "dependencies" is not upper case; Bundler does not recognise it and ignores the section`}, []string{"rake-1.0"}},
-	{"indented header", gem("    rake (1.0)") + lock(" PLATFORMS"),
-		[]string{`5: indented section header "PLATFORMS" is not a header to Bundler; line ignored`}, []string{"rake-1.0"}},
+	{"indented header", gem("    rake (1.0)") + lock(" PLATFORMS", "\tDEPENDENCIES"),
+		[]string{
+			`5: indented section header "PLATFORMS" is not a header to Bundler; line ignored`,
+			`6: indented section header "DEPENDENCIES" is not a header to Bundler; line ignored`,
+		}, []string{"rake-1.0"}},
 	{"odd indentation in a source section", gem("    rake (1.0)", "   rack (1.0)", "     thor (1.0)", "        json (2.0)", "\tjson (2.0)"),
 		[]string{
 			"5: line indented by 3 spaces ignored, as Bundler does (it reads 2, 4 or 6 spaces)",
@@ -263,6 +272,23 @@ func TestParseWarnings(t *testing.T) {
 				t.Errorf("specs\n got %q\nwant %q", specs, tt.specs)
 			}
 		})
+	}
+}
+
+func TestConflictMarker(t *testing.T) {
+	for _, c := range "<=>|" {
+		for off := range 16 {
+			for n := 5; n <= 9; n++ {
+				s := strings.Repeat("a", off) + strings.Repeat(string(c), n) + "b" + strings.Repeat(string(c), 6)
+				want := strings.Index(s, strings.Repeat(string(c), 7))
+				if got := conflictMarker(s); got != want {
+					t.Errorf("conflictMarker(%q) = %d, want %d", s, got, want)
+				}
+			}
+		}
+	}
+	if got := conflictMarker("a======b=======c"); got != 8 {
+		t.Errorf("got %d, want 8", got)
 	}
 }
 
@@ -435,6 +461,13 @@ func TestChecksums(t *testing.T) {
 	}
 	if len(lf.Warnings) != 0 {
 		t.Errorf("warnings %v", lf.Warnings)
+	}
+
+	// The same digest in hex and in base64 is no mismatch.
+	same := gem("    rake (13.0.6)") + lock("CHECKSUMS", "  rake (13.0.6) sha256="+strings.Repeat("AA", 32),
+		"  rake (13.0.6) sha256=qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqo=")
+	if _, err := Parse(strings.NewReader(same), "t.lock"); err != nil {
+		t.Errorf("equal digests: %v", err)
 	}
 }
 

@@ -42,8 +42,22 @@ func matchNameVersion(s string) nameVersion {
 		}
 	}
 
-	for i := 0; i <= n; i++ {
-		if closeAt >= i+2 && s[i] == ' ' && s[i+1] == '(' {
+	// The shortest name that lets the rest match without a version group
+	// ends at one of the places where a tail can start.
+	bare := n
+	for _, i := range [...]int{lastSpace - 1, lastSpace, n - 1} {
+		if i >= 0 && i < bare && tailMatches(s, i, lastSpace) {
+			bare = i
+		}
+	}
+	// The shortest name followed by a version group ends at the first " ("
+	// whose group can close at closeAt; the group is tried first.
+	for j := 0; closeAt >= 2; {
+		k := strings.IndexByte(s[j:closeAt], '(')
+		if k < 0 || j+k-1 > bare {
+			break
+		}
+		if i := j + k - 1; i >= 0 && s[i] == ' ' {
 			m := nameVersion{name: s[:i], hasVersion: true}
 			inner := s[i+2 : closeAt]
 			if d := strings.IndexByte(inner, '-'); d >= 0 {
@@ -54,14 +68,11 @@ func matchNameVersion(s string) nameVersion {
 			m.setTail(s[closeAt+1:])
 			return m
 		}
-		if tailMatches(s, i, lastSpace) {
-			m := nameVersion{name: s[:i]}
-			m.setTail(s[i:])
-			return m
-		}
+		j += k + 1
 	}
-	// Unreachable: the empty tail at i == n always matches.
-	return nameVersion{name: s}
+	m := nameVersion{name: s[:bare]}
+	m.setTail(s[bare:])
+	return m
 }
 
 // tailMatches reports whether s[i:] matches (!)?(?: ([^ ]+))?$ ; lastSpace is

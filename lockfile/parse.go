@@ -32,9 +32,32 @@ var knownHeaders = [...]string{
 	headerChecksums, headerPlatforms, headerRuby, headerBundled,
 }
 
-// conflictMarkers are the strings whose presence anywhere makes Bundler
-// refuse a lockfile.
-var conflictMarkers = [...]string{"<<<<<<<", "=======", ">>>>>>>", "|||||||"}
+// markerLen is the length of a merge conflict marker: seven "<", "=", ">"
+// or "|" in a row, anywhere in the file, make Bundler refuse it.
+const markerLen = 7
+
+// conflictMarker returns the offset of the first merge conflict marker in s,
+// or -1. A run of seven equal bytes covers an offset divisible by seven, so
+// only those offsets need a look.
+func conflictMarker(s string) int {
+	for i := 0; i < len(s); i += markerLen {
+		c := s[i]
+		if c != '<' && c != '=' && c != '>' && c != '|' {
+			continue
+		}
+		lo, hi := i, i+1
+		for lo > 0 && s[lo-1] == c {
+			lo--
+		}
+		for hi < len(s) && s[hi] == c {
+			hi++
+		}
+		if hi-lo >= markerLen {
+			return lo
+		}
+	}
+	return -1
+}
 
 type section int
 
@@ -75,25 +98,38 @@ type parser struct {
 	depReqs  []span // per entry of deps, into reqs
 	topReqs  []span // per entry of lf.Dependencies, into reqs
 	reqs     []string
-	removed  int             // specs superseded by a later duplicate
-	byFull   map[specKey]int // full name → index into specs
-	topIndex map[string]int  // name → index into lf.Dependencies
-	sums     map[checksumKey]checksumSeen
-	sumSlab  []string // Checksum.Sums of every line, back to back
-	rubyLine int      // line of the RUBY VERSION value
+	removed  int                          // specs superseded by a later duplicate
+	byFull   map[string]int               // specKey → index into specs
+	topIndex map[string]int               // name → index into lf.Dependencies
+	specSums []checksumSeen               // per spec, its sha256 digest, if listed
+	sums     map[checksumKey]checksumSeen // other digests
+	sumSlab  []string                     // Checksum.Sums of every line, back to back
+	rubyLine int                          // line of the RUBY VERSION value
 
 	dropped      int // warnings beyond MaxWarnings
 	firstDropped int // line of the first of them
 }
 
-// specKey identifies a spec the way Bundler keys them: by full name.
-type specKey struct{ name, version, platform string }
+// specKey returns the key of a spec or checksum line whose text (after the
+// indentation) is text and whose match is m: "name (version[-platform])",
+// which identifies a spec the way Bundler's full name does. It is a
+// substring of text unless the line spells the spec unusually.
+func specKey(text string, m *nameVersion, version, platform string) string {
+	n := len(m.name) + 2 + len(m.version) + 1
+	if m.hasPlatform {
+		n += 1 + len(m.platform)
+	}
+	if version == m.version && (!m.hasPlatform || platform != "ruby") && n <= len(text) {
+		return text[:n]
+	}
+	if platform == "ruby" {
+		return m.name + " (" + version + ")"
+	}
+	return m.name + " (" + version + "-" + platform + ")"
+}
 
 // checksumKey identifies the digest of one algorithm for one spec.
-type checksumKey struct {
-	spec specKey
-	algo string
-}
+type checksumKey struct{ spec, algo string }
 
 type checksumSeen struct {
 	hex  string
@@ -156,15 +192,9 @@ func parse(data []byte, path string) (*Lockfile, error) {
 
 	// Bundler refuses the whole file if a conflict marker appears anywhere,
 	// even inside a line or an unknown section.
-	first, marker := -1, ""
-	for _, m := range conflictMarkers {
-		if i := strings.Index(text, m); i >= 0 && (first < 0 || i < first) {
-			first, marker = i, m
-		}
-	}
-	if first >= 0 {
-		return nil, p.errorf(lineOf(text, first),
-			"merge conflict marker %q; Bundler refuses a lockfile with merge conflicts", marker)
+	if i := conflictMarker(text); i >= 0 {
+		return nil, p.errorf(lineOf(text, i),
+			"merge conflict marker %q; Bundler refuses a lockfile with merge conflicts", text[i:i+markerLen])
 	}
 
 	// A carriage return is only a line break before a line feed. Bundler
@@ -182,15 +212,16 @@ func parse(data []byte, path string) (*Lockfile, error) {
 		}
 	}
 
-	// Size the slabs from the number of 4- and 6-space lines.
-	deep := strings.Count(text, "\n      ") + 1
-	specs := strings.Count(text, "\n    ") - deep + 2
+	// Size the slabs for a typical lockfile, where specs take about a
+	// quarter of the lines and their dependencies about half.
+	lines := strings.Count(text, "\n") + 1
+	specs, deep := lines/4+1, lines/2+1
 	p.specs = make([]Spec, 0, specs)
 	p.specDeps = make([]span, 0, specs)
 	p.deps = make([]Dependency, 0, deep)
 	p.depReqs = make([]span, 0, deep)
-	p.reqs = make([]string, 0, deep)
-	p.byFull = make(map[specKey]int, specs)
+	p.reqs = make([]string, 0, deep+deep/4)
+	p.byFull = make(map[string]int, specs)
 
 	lineNo := 0
 	for rest := text; rest != ""; {
@@ -230,6 +261,9 @@ func (p *parser) line(no int, line string) error {
 		return nil
 	case headerChecksums:
 		p.startSection(sectionChecksums)
+		// Expect about one line per spec, plus bundler's.
+		p.lf.Checksums = slices.Grow(p.lf.Checksums, len(p.specs)+1)
+		p.sumSlab = slices.Grow(p.sumSlab, len(p.specs)+1)
 		return nil
 	case headerPlatforms:
 		p.startSection(sectionPlatforms)
@@ -246,7 +280,7 @@ func (p *parser) line(no int, line string) error {
 		p.warnUnknown(no, line)
 		return nil
 	}
-	if h := trimRubySpace(line); isKnownHeader(h) && p.section != sectionUnknown {
+	if h := trimRubySpace(line); h[0] >= 'A' && h[0] <= 'Z' && isKnownHeader(h) && p.section != sectionUnknown {
 		p.warnf(no, "indented section header %q is not a header to Bundler; line ignored", h)
 		return nil
 	}
@@ -604,7 +638,7 @@ func (p *parser) specLine(no int, text string) error {
 	idx := len(p.specs) - 1
 	p.curSpec = idx
 
-	key := specKey{m.name, version, platform}
+	key := specKey(text, &m, version, platform)
 	if prev, dup := p.byFull[key]; dup {
 		p.warnf(no, "%s is locked twice (first on line %d); Bundler keeps the last", p.specs[idx].FullName(), p.specs[prev].Line)
 		p.specs[prev].Line = -1 // superseded
@@ -755,7 +789,8 @@ func (p *parser) checksumLine(no int, line string) error {
 		p.warnf(no, "%q after checksum of %s ignored, as Bundler does", "!", m.name)
 	}
 	if m.hasToken {
-		spec := specKey{c.Name, c.Version, c.Platform}
+		spec := specKey(line[2:], &m, c.Version, c.Platform)
+		specIdx, isSpec := p.byFull[spec]
 		full := func() string { return (&Spec{Name: c.Name, Version: c.Version, Platform: c.Platform}).FullName() }
 		lo := len(p.sumSlab)
 		for rest := m.token; ; {
@@ -771,13 +806,7 @@ func (p *parser) checksumLine(no int, line string) error {
 					return p.errorf(no, "invalid sha256 digest %q for %s", digest, full())
 				}
 			}
-			if p.sums == nil {
-				p.sums = make(map[checksumKey]checksumSeen)
-			}
-			key := checksumKey{spec, algo}
-			if prev, dup := p.sums[key]; !dup {
-				p.sums[key] = checksumSeen{norm, no}
-			} else if prev.hex != norm {
+			if prev := p.seenChecksum(spec, specIdx, isSpec, algo, norm, no); prev.hex != norm {
 				return p.errorf(no, "%s checksum of %s differs from the one on line %d; Bundler refuses mismatched checksums", algo, full(), prev.line)
 			}
 			p.sumSlab = append(p.sumSlab, sum)
@@ -792,22 +821,66 @@ func (p *parser) checksumLine(no int, line string) error {
 	return nil
 }
 
+// hexKind classifies bytes for sha256Hex.
+var hexKind = func() (t [256]byte) {
+	for c := range t {
+		switch {
+		case c >= '0' && c <= '9', c >= 'a' && c <= 'f':
+		case c >= 'A' && c <= 'F':
+			t[c] = hexUpper
+		default:
+			t[c] = hexBad
+		}
+	}
+	return t
+}()
+
+const (
+	hexUpper = 1 << iota
+	hexBad
+)
+
+// seenChecksum records digest as the algo checksum of spec, unless one was
+// recorded before, and returns the first one recorded. The sha256 digests of
+// locked specs, nearly all of them, are kept by spec index rather than in a
+// map.
+func (p *parser) seenChecksum(spec string, idx int, isSpec bool, algo, digest string, line int) checksumSeen {
+	if isSpec && algo == "sha256" {
+		if p.specSums == nil {
+			p.specSums = make([]checksumSeen, len(p.specs))
+		}
+		if idx < len(p.specSums) {
+			if prev := p.specSums[idx]; prev.line > 0 {
+				return prev
+			}
+			p.specSums[idx] = checksumSeen{digest, line}
+			return p.specSums[idx]
+		}
+	}
+	if p.sums == nil {
+		p.sums = make(map[checksumKey]checksumSeen)
+	}
+	key := checksumKey{spec, algo}
+	if prev, ok := p.sums[key]; ok {
+		return prev
+	}
+	p.sums[key] = checksumSeen{digest, line}
+	return p.sums[key]
+}
+
 // sha256Hex returns a sha256 digest as lower-case hex. Bundler accepts 64 hex
 // digits or the base64 form (standard or URL-safe alphabet) of 32 bytes.
 func sha256Hex(d string) (string, bool) {
 	if len(d) == 64 {
-		lower := true
+		var kinds byte
 		for i := 0; i < len(d); i++ {
-			switch c := d[i]; {
-			case c >= '0' && c <= '9', c >= 'a' && c <= 'f':
-			case c >= 'A' && c <= 'F':
-				lower = false
-			default:
-				return "", false
-			}
+			kinds |= hexKind[d[i]]
 		}
-		if !lower {
-			d = strings.ToLower(d)
+		switch {
+		case kinds&hexBad != 0:
+			return "", false
+		case kinds&hexUpper != 0:
+			return strings.ToLower(d), true
 		}
 		return d, true
 	}
