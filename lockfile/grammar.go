@@ -144,13 +144,20 @@ func validGemName(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !isAlnum(c) && c != '.' && c != '-' && c != '_' {
+		if !nameByte[s[i]] {
 			return false
 		}
 	}
 	return true
 }
+
+// nameByte holds the bytes of VALID_NAME_PATTERN.
+var nameByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = isAlnum(byte(c)) || c == '.' || c == '-' || c == '_'
+	}
+	return t
+}()
 
 // validPlatform reports whether s looks like a platform RubyGems writes:
 // letters, digits, "_", "." and "-" (x86_64-linux-gnu, universal-java-11).
