@@ -133,14 +133,13 @@ func TestParseErrorRedactsRemote(t *testing.T) {
 	}
 }
 
-// endless yields 'a' forever.
+// endless yields "a" forever.
 type endless struct{}
 
+var aaaa = bytes.Repeat([]byte("a"), 1<<16)
+
 func (endless) Read(p []byte) (int, error) {
-	for i := range p {
-		p[i] = 'a'
-	}
-	return len(p), nil
+	return copy(p, aaaa), nil
 }
 
 func TestParseTooLarge(t *testing.T) {
