@@ -26,12 +26,16 @@ import (
 //     `linux-?((?!gnu)\w+)?`; RubyGems 3.4 and later keep it). The lockfile,
 //     and so Parse, has the full name: it is what the registry lists.
 //   - GEM remotes: Bundler stores them last first (Source::Rubygems.from_lock
-//     reverses them) and with a trailing "/"; Parse keeps file order and the
-//     text as written.
+//     reverses them), with a trailing "/", and each once; Parse keeps every
+//     remote: line, in file order, as written.
 //   - Spec order: Bundler sorts specs by name, version and platform; Parse
 //     keeps file order. Both are compared as sorted lists.
 //   - DEPENDENCIES requirements: Bundler prints Gem::Requirement, which spells
 //     a bare version "= v" and no requirement ">= 0".
+//   - Whitespace-only lines: Bundler 2.5 and later skip them, as Parse does;
+//     2.3 hands them to the section, so "  " under PLATFORMS adds the ruby
+//     platform and under RUBY VERSION blanks the version. Inputs with such a
+//     line are not compared.
 //   - CHECKSUMS: Bundler 2.3 predates the section (added in 2.5) and skips it
 //     as unknown, so checksums are not compared; the rest of such files is.
 
@@ -129,13 +133,17 @@ func normalizeRemotes(s *Source) []string {
 	if s.Type != SourceRubygems {
 		return s.Remotes
 	}
-	r := make([]string, 0, len(s.Remotes))
-	for i := len(s.Remotes) - 1; i >= 0; i-- {
-		u := s.Remotes[i]
-		if !strings.HasSuffix(u, "/") {
-			u += "/"
+	// Source::Rubygems#add_remote keeps the first of repeated remotes and
+	// puts each new one in front.
+	var r []string
+	for _, u := range s.Remotes {
+		if u = remoteKey(u); !slices.Contains(r, u) {
+			r = append(r, u)
 		}
-		r = append(r, u)
+	}
+	slices.Reverse(r)
+	if r == nil {
+		r = []string{}
 	}
 	return r
 }
@@ -383,6 +391,8 @@ var bundlerAccepts = map[string]string{
 	"spec with blank version":                     "Bundler locks version 0",
 	"spec with empty platform":                    `Gem::Platform.new("") is the ruby platform`,
 	"spec with spaced platform":                   `Gem::Platform turns anything into a platform ("x86-unknown")`,
+	"spec with dashed platform":                   "as above",
+	"spec with platform ending in a dash":         "as above",
 	"checksum with bad platform":                  "Bundler 2.3 skips CHECKSUMS",
 	"spec indented by 2":                          "Bundler silently ignores 2-space lines in a source section; a spec there is lost",
 	"dependency at the start of the next section": "Bundler attaches the line to the last spec of the previous section",

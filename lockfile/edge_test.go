@@ -67,6 +67,8 @@ var parseErrorTests = []struct {
 	{"spec with bad version", gem("    rake (abc)"), `t.lock:4: spec rake has an invalid version "abc"`},
 	{"spec with two-dot version", gem("    rake (1..2)"), `t.lock:4: spec rake has an invalid version "1..2"`},
 	{"spec with empty platform", gem("    rake (1.0-)"), `t.lock:4: spec rake 1.0 has an invalid platform ""`},
+	{"spec with dashed platform", gem("    rake (1.0--java)"), `t.lock:4: spec rake 1.0 has an invalid platform "-java"`},
+	{"spec with platform ending in a dash", gem("    rake (1.0-java-)"), `t.lock:4: spec rake 1.0 has an invalid platform "java-"`},
 	{"spec with spaced platform", gem("    rake (1.0-x86 linux)"), `t.lock:4: spec rake 1.0 has an invalid platform "x86 linux"`},
 	{"spec indented by 2", gem("  rake (1.0)"), "t.lock:4: spec line indented by 2 spaces; specs take 4"},
 	{"dependency before any spec", gem("      rake (>= 1)"), "t.lock:4: dependency line without a spec above it"},
@@ -210,6 +212,8 @@ var parseWarningTests = []struct {
 		[]string{`1: PLUGIN SOURCE of type "mpath": Bundler reads this lockfile only with that plugin installed`}, []string{"x-1.0"}},
 	{"several GEM remotes", lock("GEM", "  remote: https://rubygems.org/", "  remote: https://rails-assets.org/", "  specs:", "    rake (1.0)"),
 		[]string{"1: GEM section has 2 remotes; Bundler cannot tell which one each of its gems comes from"}, []string{"rake-1.0"}},
+	{"repeated GEM remote", lock("GEM", "  remote: https://rubygems.org/", "  remote: https://rubygems.org", "  specs:", "    rake (1.0)"),
+		[]string{`3: GEM remote "https://rubygems.org" repeated; Bundler reads it once`}, []string{"rake-1.0"}},
 	{"source section without specs line", lock("GIT", "  remote: https://g/x.git", "  revision: abc") + gem("    rake (1.0)"),
 		[]string{`1: GIT section has no "specs:" line; Bundler ignores it`}, []string{"rake-1.0"}},
 	{"marks after specs and dependencies", gem("    rake (1.0)!", "    rack (2.0) sha256=abc", "      rake (>= 1)!", "      json (>= 1) extra"),
@@ -426,6 +430,29 @@ func TestSourceOptions(t *testing.T) {
 	}
 	if d := lf.Dependencies[4]; d.Name != "bundler" || !d.Pinned {
 		t.Errorf("bundler dependency %+v", d)
+	}
+}
+
+func TestAmbiguous(t *testing.T) {
+	tests := []struct {
+		name string
+		src  *Source
+		want bool
+	}{
+		{"nil", nil, false},
+		{"no remote", &Source{Type: SourceRubygems}, false},
+		{"one remote", &Source{Type: SourceRubygems, Remotes: []string{"https://rubygems.org/"}}, false},
+		{"same remote twice", &Source{Type: SourceRubygems, Remotes: []string{"https://rubygems.org/", "https://rubygems.org"}}, false},
+		{"two remotes", &Source{Type: SourceRubygems, Remotes: []string{"https://rubygems.org/", "https://gems.example/"}}, true},
+		{"second differs late", &Source{Type: SourceRubygems, Remotes: []string{"https://a/", "https://a/", "https://b/"}}, true},
+		{"git", &Source{Type: SourceGit, Remotes: []string{"https://a/", "https://b/"}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.src.Ambiguous(); got != tt.want {
+				t.Errorf("Ambiguous() = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
 

@@ -160,8 +160,12 @@ var nameByte = func() (t [256]bool) {
 }()
 
 // validPlatform reports whether s looks like a platform RubyGems writes:
-// letters, digits, "_", "." and "-" (x86_64-linux-gnu, universal-java-11).
+// parts of letters, digits, "_" and "." joined by single dashes
+// (x86_64-linux-gnu, universal-java-11, x64-mingw-ucrt).
 func validPlatform(s string) bool {
+	if s == "" || s[0] == '-' || s[len(s)-1] == '-' || strings.Contains(s, "--") {
+		return false
+	}
 	return validGemName(s)
 }
 

@@ -70,10 +70,19 @@ func (s *Source) Remote() string {
 }
 
 // Ambiguous reports whether the section is a GEM section with several
-// remotes, written by Bundler 1.x: nothing in the lockfile says which of them
-// a gem came from.
+// different remotes, written by Bundler 1.x: nothing in the lockfile says
+// which of them a gem came from. (Bundler reads a repeated remote once, and
+// "https://host" as "https://host/".)
 func (s *Source) Ambiguous() bool {
-	return s != nil && s.Type == SourceRubygems && len(s.Remotes) > 1
+	if s == nil || s.Type != SourceRubygems {
+		return false
+	}
+	for _, r := range s.Remotes[min(1, len(s.Remotes)):] {
+		if remoteKey(r) != remoteKey(s.Remotes[0]) {
+			return true
+		}
+	}
+	return false
 }
 
 // Dependency is a dependency line: in the DEPENDENCIES section, or a 6-space

@@ -550,13 +550,25 @@ func (p *parser) buildSource(no int) error {
 	}
 	switch s.Type {
 	case SourceRubygems:
+		var seen map[string]bool
 		for i, r := range s.Remotes {
 			if msg := checkRemote(r); msg != "" {
 				return p.errorf(p.srcRemotes[i], "GEM remote %q %s", RedactURL(r), msg)
 			}
+			if len(s.Remotes) == 1 {
+				break
+			}
+			if seen == nil {
+				seen = make(map[string]bool, len(s.Remotes))
+			}
+			if key := remoteKey(r); seen[key] {
+				p.warnf(p.srcRemotes[i], "GEM remote %q repeated; Bundler reads it once", RedactURL(r))
+			} else {
+				seen[key] = true
+			}
 		}
-		if len(s.Remotes) > 1 {
-			p.warnf(s.Line, "GEM section has %d remotes; Bundler cannot tell which one each of its gems comes from", len(s.Remotes))
+		if len(seen) > 1 {
+			p.warnf(s.Line, "GEM section has %d remotes; Bundler cannot tell which one each of its gems comes from", len(seen))
 		}
 	case SourceGit, SourcePath, SourcePlugin:
 		if len(s.Remotes) == 0 {
@@ -575,6 +587,15 @@ func (p *parser) buildSource(no int) error {
 	p.lf.Sources = append(p.lf.Sources, s)
 	p.srcBuilt = true
 	return nil
+}
+
+// remoteKey returns r the way Bundler compares GEM remotes: with a trailing
+// slash.
+func remoteKey(r string) string {
+	if strings.HasSuffix(r, "/") {
+		return r
+	}
+	return r + "/"
 }
 
 // checkRemote says what is wrong with r as a GEM remote, or "". Bundler
