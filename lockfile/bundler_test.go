@@ -34,8 +34,8 @@ import (
 //     a bare version "= v" and no requirement ">= 0".
 //   - Whitespace-only lines: Bundler 2.5 and later skip them, as Parse does;
 //     2.3 hands them to the section, so "  " under PLATFORMS adds the ruby
-//     platform and under RUBY VERSION blanks the version. Inputs with such a
-//     line are not compared.
+//     platform, under RUBY VERSION blanks the version and under BUNDLED WITH
+//     makes it "0". Inputs with such a line are not compared.
 //   - CHECKSUMS: Bundler 2.3 predates the section (added in 2.5) and skips it
 //     as unknown, so checksums are not compared; the rest of such files is.
 
