@@ -55,7 +55,8 @@ type Source struct {
 	Revision, Ref, Branch, Tag, Glob string
 	Submodules                       bool
 	// Options holds every option line as written (key → value), including
-	// the ones above and plugin-specific ones such as "type".
+	// the ones above and plugin-specific ones such as "type"; for a repeated
+	// key, the first value.
 	Options map[string]string
 	// Line is the 1-based line of the section header.
 	Line int
@@ -100,7 +101,7 @@ type Dependency struct {
 type Spec struct {
 	Name         string
 	Version      string
-	Platform     string // "ruby" when the lockfile names none
+	Platform     string // as written ("x86_64-linux-gnu"), "ruby" when the lockfile names none
 	Source       *Source
 	Line         int // 1-based
 	Dependencies []Dependency
@@ -121,15 +122,18 @@ func (s *Spec) FullName() string {
 	return s.Name + "-" + s.Version + "-" + s.Platform
 }
 
-// Checksum is one CHECKSUMS line (Bundler 2.5+).
+// Checksum is one CHECKSUMS line (Bundler 2.5+). Lines for gems that are
+// not locked, such as bundler itself, are kept too.
 type Checksum struct {
-	Name, Version, Platform string
+	Name, Version, Platform string // Platform is "ruby" when none is written
 	// Sums holds "algorithm=digest" entries; empty for name-and-version-only lines.
 	Sums []string
 	Line int
 }
 
-// Warning is something Bundler silently ignores that a reader should know about.
+// Warning is something a reader should know about that Bundler passes over
+// in silence: a section or line it ignores, a duplicate it drops, a GEM
+// section whose gems may come from several remotes.
 type Warning struct {
 	Line int
 	Msg  string
