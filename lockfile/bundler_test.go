@@ -119,10 +119,17 @@ func runBundler(t *testing.T, crlf bool, files ...string) *bundlerDump {
 	return &dump
 }
 
-// normalizePlatform maps a lockfile platform to what RubyGems 3.3's
-// Gem::Platform#to_s prints for it (see the list at the top of the file).
-func normalizePlatform(p string) string {
-	if base, libc, ok := strings.Cut(p, "-linux-gnu"); ok && !strings.Contains(libc, "-") {
+// dropsGNU reports whether RubyGems version v prints "x86_64-linux-gnu" as
+// "x86_64-linux": versions before 3.4 do.
+func dropsGNU(v string) bool {
+	return strings.HasPrefix(v, "3.") && len(v) > 2 && v[2] >= '0' && v[2] <= '3' && (len(v) == 3 || v[3] == '.')
+}
+
+// normalizePlatform maps a lockfile platform to what Gem::Platform#to_s
+// prints for it, given whether RubyGems drops "-gnu" (see the list at the
+// top of the file).
+func normalizePlatform(p string, dropGNU bool) string {
+	if base, libc, ok := strings.Cut(p, "-linux-gnu"); ok && dropGNU && !strings.Contains(libc, "-") {
 		return base + "-linux"
 	}
 	return p
@@ -168,15 +175,15 @@ func normalizeRequirements(reqs []string) []string {
 	return out
 }
 
-// specRows describes every spec as one comparable line.
-func goSpecRows(lf *Lockfile) []string {
+// goSpecRows describes every spec as one comparable line.
+func goSpecRows(lf *Lockfile, dropGNU bool) []string {
 	var rows []string
 	for _, s := range lf.Specs {
 		deps := make([]string, 0, len(s.Dependencies))
 		for _, d := range s.Dependencies {
 			deps = append(deps, d.Name)
 		}
-		rows = append(rows, fmt.Sprintf("%s %s %s %s %q deps=%q", s.Name, s.Version, normalizePlatform(s.Platform),
+		rows = append(rows, fmt.Sprintf("%s %s %s %s %q deps=%q", s.Name, s.Version, normalizePlatform(s.Platform, dropGNU),
 			s.Source.Type, normalizeRemotes(s.Source), deps))
 	}
 	slices.Sort(rows)
@@ -260,16 +267,16 @@ func head(s []string) []string {
 }
 
 // compareWithBundler checks a parse against Bundler's reading of the same file.
-func compareWithBundler(t *testing.T, lf *Lockfile, b *bundlerResult) {
+func compareWithBundler(t *testing.T, lf *Lockfile, b *bundlerResult, rubygems string) {
 	t.Helper()
 	if b.Error != "" {
 		t.Fatalf("Bundler failed: %s", b.Error)
 	}
-	diffRows(t, "specs", goSpecRows(lf), bundlerSpecRows(b))
+	diffRows(t, "specs", goSpecRows(lf, dropsGNU(rubygems)), bundlerSpecRows(b))
 	diffRows(t, "dependencies", goDependencyRows(lf), bundlerDependencyRows(b))
 	var plats []string
 	for _, p := range lf.Platforms {
-		plats = append(plats, normalizePlatform(p))
+		plats = append(plats, normalizePlatform(p, dropsGNU(rubygems)))
 	}
 	if !slices.Equal(plats, b.Platforms) && !(len(plats) == 0 && len(b.Platforms) == 0) {
 		t.Errorf("platforms: Parse %q, Bundler %q", plats, b.Platforms)
@@ -298,7 +305,7 @@ func TestBundlerCorpus(t *testing.T) {
 				t.Logf("CHECKSUMS (%d lines) not compared: Bundler %s predates the section and skips it", len(lf.Checksums), dump.Bundler)
 			}
 			got := dump.Files[path]
-			compareWithBundler(t, lf, &got.LF)
+			compareWithBundler(t, lf, &got.LF, dump.RubyGems)
 
 			data, err := os.ReadFile(path)
 			if err != nil {
@@ -311,7 +318,7 @@ func TestBundlerCorpus(t *testing.T) {
 			if !equalLockfiles(lf, crlf) {
 				t.Errorf("Parse reads the CRLF copy differently")
 			}
-			compareWithBundler(t, crlf, got.CRLF)
+			compareWithBundler(t, crlf, got.CRLF, dump.RubyGems)
 		})
 	}
 }
@@ -359,14 +366,14 @@ func TestBundlerWarningCases(t *testing.T) {
 			}
 			b := dump.Files[paths[i]].LF
 			if why, ok := bundler23Differs[tt.name]; ok {
-				if b.Error == "" && slices.Equal(goSpecRows(lf), bundlerSpecRows(&b)) && slices.Equal(goDependencyRows(lf), bundlerDependencyRows(&b)) &&
+				if b.Error == "" && slices.Equal(goSpecRows(lf, dropsGNU(dump.RubyGems)), bundlerSpecRows(&b)) && slices.Equal(goDependencyRows(lf), bundlerDependencyRows(&b)) &&
 					slices.Equal(lf.Platforms, b.Platforms) {
 					t.Errorf("listed as differing (%s), but Bundler %s reads it as Parse does", why, dump.Bundler)
 				}
 				t.Logf("not compared: %s", why)
 				return
 			}
-			compareWithBundler(t, lf, &b)
+			compareWithBundler(t, lf, &b, dump.RubyGems)
 		})
 	}
 }
@@ -449,5 +456,13 @@ func TestBundlerErrorCases(t *testing.T) {
 				t.Logf("Bundler raises %s", b.Error)
 			}
 		})
+	}
+}
+
+func TestDropsGNU(t *testing.T) {
+	for v, want := range map[string]bool{"3.3.15": true, "3.0.1": true, "3.3": true, "3.4.0": false, "3.6.9": false, "3.10.0": false, "4.0.1": false, "2.7.6": false} {
+		if got := dropsGNU(v); got != want {
+			t.Errorf("dropsGNU(%q) = %v, want %v", v, got, want)
+		}
 	}
 }

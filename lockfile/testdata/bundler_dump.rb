@@ -19,6 +19,8 @@ File.write(File.join(dir, "Gemfile"), "")
 ENV["BUNDLE_GEMFILE"] = File.join(dir, "Gemfile")
 Dir.chdir(dir)
 
+# The expectations in bundler_test.go are those of Debian's Bundler 2.3.
+gem "bundler", "~> 2.3.0"
 require "bundler"
 
 def source_of(src)
