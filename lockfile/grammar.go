@@ -32,6 +32,14 @@ type nameVersion struct {
 // rest of the line match without a version group.
 func matchNameVersion(s string) nameVersion {
 	n := len(s)
+	// Fast path for the common "name (version)": the group closes at the
+	// end, and opens at the first " (" unless a "!" right before it lets a
+	// shorter name match with "! (...)" as a pinned marker and a token.
+	if n > 0 && s[n-1] == ')' {
+		if k := strings.IndexByte(s, '('); k > 0 && k < n-1 && s[k-1] == ' ' && (k == 1 || s[k-2] != '!') {
+			return versionMatch(s, k-1, n-1)
+		}
+	}
 	lastSpace := strings.LastIndexByte(s, ' ')
 
 	// Largest index of a ")" that can close the version group.
@@ -58,20 +66,26 @@ func matchNameVersion(s string) nameVersion {
 			break
 		}
 		if i := j + k - 1; i >= 0 && s[i] == ' ' {
-			m := nameVersion{name: s[:i], hasVersion: true}
-			inner := s[i+2 : closeAt]
-			if d := strings.IndexByte(inner, '-'); d >= 0 {
-				m.version, m.platform, m.hasPlatform = inner[:d], inner[d+1:], true
-			} else {
-				m.version = inner
-			}
-			m.setTail(s[closeAt+1:])
-			return m
+			return versionMatch(s, i, closeAt)
 		}
 		j += k + 1
 	}
 	m := nameVersion{name: s[:bare]}
 	m.setTail(s[bare:])
+	return m
+}
+
+// versionMatch is the match whose name ends at i, where " (" opens the
+// version group that closes at closeAt.
+func versionMatch(s string, i, closeAt int) nameVersion {
+	m := nameVersion{name: s[:i], hasVersion: true}
+	inner := s[i+2 : closeAt]
+	if d := strings.IndexByte(inner, '-'); d >= 0 {
+		m.version, m.platform, m.hasPlatform = inner[:d], inner[d+1:], true
+	} else {
+		m.version = inner
+	}
+	m.setTail(s[closeAt+1:])
 	return m
 }
 

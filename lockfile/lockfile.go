@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // SourceType says which kind of lockfile section a spec came from.
@@ -180,36 +181,25 @@ func Parse(r io.Reader, path string) (*Lockfile, error) {
 	if l, ok := r.(interface{ Len() int }); ok {
 		hint = l.Len()
 	}
-	data, err := readAll(r, hint)
+	text, err := readAll(r, hint)
 	if err != nil {
 		return nil, fmt.Errorf("lockfile: %s: %w", path, err)
 	}
-	if len(data) > MaxSize {
+	if len(text) > MaxSize {
 		return nil, &ParseError{Path: path, Msg: tooLargeMsg}
 	}
-	return parse(data, path)
+	return parse(text, path)
 }
 
 const tooLargeMsg = "file is larger than 64 MiB, too large for a lockfile"
 
 // readAll reads r to the end, or to one byte past MaxSize; hint is the
-// expected size, used to size the buffer.
-func readAll(r io.Reader, hint int) ([]byte, error) {
-	buf := make([]byte, 0, max(512, min(hint, MaxSize)+1))
-	lr := io.LimitReader(r, MaxSize+1)
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := lr.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
+// expected size. The text is read straight into the string the parse keeps.
+func readAll(r io.Reader, hint int) (string, error) {
+	var b strings.Builder
+	b.Grow(min(hint, MaxSize) + 1)
+	_, err := io.Copy(&b, io.LimitReader(r, MaxSize+1))
+	return b.String(), err
 }
 
 // ParseFile reads and parses the lockfile at path.
@@ -229,12 +219,12 @@ func ParseFile(path string) (*Lockfile, error) {
 	if fi.Size() > MaxSize {
 		return nil, &ParseError{Path: path, Msg: tooLargeMsg}
 	}
-	data, err := readAll(f, int(fi.Size()))
+	text, err := readAll(f, int(fi.Size()))
 	if err != nil {
 		return nil, fmt.Errorf("lockfile: %s: %w", path, err)
 	}
-	if len(data) > MaxSize {
+	if len(text) > MaxSize { // the file grew since Stat
 		return nil, &ParseError{Path: path, Msg: tooLargeMsg}
 	}
-	return parse(data, path)
+	return parse(text, path)
 }

@@ -1,7 +1,6 @@
 package lockfile
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -160,26 +159,25 @@ func lineOf(s string, off int) int {
 	return strings.Count(s[:off], "\n") + 1
 }
 
-func parse(data []byte, path string) (*Lockfile, error) {
-	if len(data) == 0 {
+func parse(text, path string) (*Lockfile, error) {
+	if len(text) == 0 {
 		return nil, &ParseError{Path: path, Msg: "file is empty (0 bytes), not a lockfile"}
 	}
-	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return nil, &ParseError{Path: path, Line: bytes.Count(data[:i], []byte{'\n'}) + 1, Msg: "binary data (NUL byte), not a lockfile"}
+	if i := strings.IndexByte(text, 0); i >= 0 {
+		return nil, &ParseError{Path: path, Line: lineOf(text, i), Msg: "binary data (NUL byte), not a lockfile"}
 	}
-	if !utf8.Valid(data) {
+	if !utf8.ValidString(text) {
 		off := 0
-		for off < len(data) {
-			r, size := utf8.DecodeRune(data[off:])
+		for off < len(text) {
+			r, size := utf8.DecodeRuneInString(text[off:])
 			if r == utf8.RuneError && size == 1 {
 				break
 			}
 			off += size
 		}
-		return nil, &ParseError{Path: path, Line: bytes.Count(data[:off], []byte{'\n'}) + 1, Msg: "invalid UTF-8, not a lockfile"}
+		return nil, &ParseError{Path: path, Line: lineOf(text, off), Msg: "invalid UTF-8, not a lockfile"}
 	}
 
-	text := string(data)
 	p := &parser{
 		path:    path,
 		lf:      &Lockfile{Path: path},
@@ -258,6 +256,7 @@ func (p *parser) line(no int, line string) error {
 		return nil
 	case headerDependencies:
 		p.startSection(sectionDependencies)
+		p.lf.Dependencies = slices.Grow(p.lf.Dependencies, len(p.specs)/2+1)
 		return nil
 	case headerChecksums:
 		p.startSection(sectionChecksums)
