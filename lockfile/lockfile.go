@@ -194,11 +194,14 @@ func Parse(r io.Reader, path string) (*Lockfile, error) {
 const tooLargeMsg = "file is larger than 64 MiB, too large for a lockfile"
 
 // readAll reads r to the end, or to one byte past MaxSize; hint is the
-// expected size. The text is read straight into the string the parse keeps.
+// expected size. The text is read straight into the string the parse keeps,
+// through a buffer no bigger than the file needs.
 func readAll(r io.Reader, hint int) (string, error) {
+	hint = min(max(hint, 0), MaxSize)
 	var b strings.Builder
-	b.Grow(min(hint, MaxSize) + 1)
-	_, err := io.Copy(&b, io.LimitReader(r, MaxSize+1))
+	b.Grow(hint + 1)
+	buf := make([]byte, min(32<<10, hint+512))
+	_, err := io.CopyBuffer(&b, io.LimitReader(r, MaxSize+1), buf)
 	return b.String(), err
 }
 
