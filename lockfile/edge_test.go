@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -46,7 +47,7 @@ var parseErrorTests = []struct {
 		`t.lock:3: "specs:" line has trailing whitespace; Bundler cannot read the specs below it`},
 	{"second specs line", gem("    rake (1.0)", "  specs:"), `t.lock:5: second "specs:" line in GEM section`},
 	{"relative GEM remote", lock("GEM", "  remote: foo", "  specs:"), `t.lock:2: GEM remote "foo" is not an absolute URL; Bundler refuses it`},
-	{"GEM remote without host", lock("GEM", "  remote: https:///gems", "  specs:"), `t.lock:2: GEM remote "https:///gems" is not an absolute URL; Bundler refuses it`},
+	{"GEM remote without host", lock("GEM", "  remote: https:///gems", "  specs:"), `t.lock:2: GEM remote "https:///gems" has no host`},
 	{"relative GEM remote with credentials is redacted", lock("GEM", "  remote: https://rubygems.org/", "  remote: //user:secret@host/", "  specs:"),
 		`t.lock:3: GEM remote "//REDACTED@host/" is not an absolute URL; Bundler refuses it`},
 	{"GIT without remote", lock("GIT", "  revision: abc", "  specs:"), "t.lock:1: GIT section has no remote"},
@@ -67,6 +68,8 @@ var parseErrorTests = []struct {
 	{"spec with bad version", gem("    rake (abc)"), `t.lock:4: spec rake has an invalid version "abc"`},
 	{"spec with two-dot version", gem("    rake (1..2)"), `t.lock:4: spec rake has an invalid version "1..2"`},
 	{"spec with empty platform", gem("    rake (1.0-)"), `t.lock:4: spec rake 1.0 has an invalid platform ""`},
+	{"spec with dashed platform", gem("    rake (1.0--java)"), `t.lock:4: spec rake 1.0 has an invalid platform "-java"`},
+	{"spec with platform ending in a dash", gem("    rake (1.0-java-)"), `t.lock:4: spec rake 1.0 has an invalid platform "java-"`},
 	{"spec with spaced platform", gem("    rake (1.0-x86 linux)"), `t.lock:4: spec rake 1.0 has an invalid platform "x86 linux"`},
 	{"spec indented by 2", gem("  rake (1.0)"), "t.lock:4: spec line indented by 2 spaces; specs take 4"},
 	{"dependency before any spec", gem("      rake (>= 1)"), "t.lock:4: dependency line without a spec above it"},
@@ -99,6 +102,12 @@ var parseErrorTests = []struct {
 	{"checksum with empty digest", lock("CHECKSUMS", "  rake (13.0.6) sha512="), `t.lock:2: invalid checksum "sha512=" for rake-13.0.6`},
 	{"mismatched duplicate checksum", lock("CHECKSUMS", "  rake (13.0.6) sha256="+strings.Repeat("a", 64), "  rake (13.0.6) sha256="+strings.Repeat("b", 64)),
 		"t.lock:3: sha256 checksum of rake-13.0.6 differs from the one on line 2; Bundler refuses mismatched checksums"},
+	{"mismatched checksum of a locked spec", gem("    rake (13.0.6)", "    x (1.0)") + lock("CHECKSUMS", "  rake (13.0.6) sha256="+strings.Repeat("a", 64),
+		"  x (1.0-ruby) sha256="+strings.Repeat("c", 64), "  x ( 1.0 ) sha256="+strings.Repeat("d", 64)),
+		"t.lock:9: sha256 checksum of x-1.0 differs from the one on line 8; Bundler refuses mismatched checksums"},
+	{"mismatched base64 and hex checksum", gem("    rake (13.0.6)") + lock("CHECKSUMS", "  rake (13.0.6) sha256="+strings.Repeat("B", 64),
+		"  rake (13.0.6) sha256=qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqo="),
+		"t.lock:7: sha256 checksum of rake-13.0.6 differs from the one on line 6; Bundler refuses mismatched checksums"},
 }
 
 func TestParseErrors(t *testing.T) {
@@ -127,14 +136,13 @@ func TestParseErrorRedactsRemote(t *testing.T) {
 	}
 }
 
-// endless yields 'a' forever.
+// endless yields "a" forever.
 type endless struct{}
 
+var aaaa = bytes.Repeat([]byte("a"), 1<<16)
+
 func (endless) Read(p []byte) (int, error) {
-	for i := range p {
-		p[i] = 'a'
-	}
-	return len(p), nil
+	return copy(p, aaaa), nil
 }
 
 func TestParseTooLarge(t *testing.T) {
@@ -172,8 +180,11 @@ var parseWarningTests = []struct {
 		[]string{`1: section header "GEM " has trailing whitespace; Bundler does not recognise it and ignores the section`}, nil},
 	{"lower-case header", gem("    rake (1.0)") + lock("dependencies", "  rake"),
 		[]string{`5: section header "dependencies" is not upper case; Bundler does not recognise it and ignores the section`}, []string{"rake-1.0"}},
-	{"indented header", gem("    rake (1.0)") + lock(" PLATFORMS"),
-		[]string{`5: indented section header "PLATFORMS" is not a header to Bundler; line ignored`}, []string{"rake-1.0"}},
+	{"indented header", gem("    rake (1.0)") + lock(" PLATFORMS", "\tDEPENDENCIES"),
+		[]string{
+			`5: indented section header "PLATFORMS" is not a header to Bundler; line ignored`,
+			`6: indented section header "DEPENDENCIES" is not a header to Bundler; line ignored`,
+		}, []string{"rake-1.0"}},
 	{"odd indentation in a source section", gem("    rake (1.0)", "   rack (1.0)", "     thor (1.0)", "        json (2.0)", "\tjson (2.0)"),
 		[]string{
 			"5: line indented by 3 spaces ignored, as Bundler does (it reads 2, 4 or 6 spaces)",
@@ -192,14 +203,18 @@ var parseWarningTests = []struct {
 		lock("PATH", "  remote: .", "  revision: abc", "  specs:"),
 		[]string{
 			`3: unknown GEM option "mirror" ignored`,
-			`4: unknown GEM option "mirror" ignored, as Bundler does`,
+			`4: unknown GEM option "mirror" ignored`,
 			`9: unknown GIT option "name" ignored`,
 			`13: unknown PATH option "revision" ignored`,
 		}, nil},
 	{"GIT without revision, odd submodules", lock("GIT", "  remote: https://g/x.git", "  submodules: yes", "  specs:", "    x (1.0)"),
-		[]string{`3: submodules: "yes" is neither true nor false; Bundler treats it as true`, "1: GIT section has no revision"}, []string{"x-1.0"}},
+		[]string{"1: GIT section has no revision", `3: submodules: "yes" is neither true nor false; Bundler treats it as true`}, []string{"x-1.0"}},
+	{"plugin source", lock("PLUGIN SOURCE", "  remote: https://plugins.example/", "  type: mpath", "  specs:", "    x (1.0)"),
+		[]string{`1: PLUGIN SOURCE of type "mpath": Bundler reads this lockfile only with that plugin installed`}, []string{"x-1.0"}},
 	{"several GEM remotes", lock("GEM", "  remote: https://rubygems.org/", "  remote: https://rails-assets.org/", "  specs:", "    rake (1.0)"),
 		[]string{"1: GEM section has 2 remotes; Bundler cannot tell which one each of its gems comes from"}, []string{"rake-1.0"}},
+	{"repeated GEM remote", lock("GEM", "  remote: https://rubygems.org/", "  remote: https://rubygems.org", "  specs:", "    rake (1.0)"),
+		[]string{`3: GEM remote "https://rubygems.org" repeated; Bundler reads it once`}, []string{"rake-1.0"}},
 	{"source section without specs line", lock("GIT", "  remote: https://g/x.git", "  revision: abc") + gem("    rake (1.0)"),
 		[]string{`1: GIT section has no "specs:" line; Bundler ignores it`}, []string{"rake-1.0"}},
 	{"marks after specs and dependencies", gem("    rake (1.0)!", "    rack (2.0) sha256=abc", "      rake (>= 1)!", "      json (>= 1) extra"),
@@ -261,6 +276,38 @@ func TestParseWarnings(t *testing.T) {
 				t.Errorf("specs\n got %q\nwant %q", specs, tt.specs)
 			}
 		})
+	}
+}
+
+func TestConflictMarker(t *testing.T) {
+	for _, c := range "<=>|" {
+		for off := range 16 {
+			for n := 5; n <= 9; n++ {
+				s := strings.Repeat("a", off) + strings.Repeat(string(c), n) + "b" + strings.Repeat(string(c), 6)
+				want := strings.Index(s, strings.Repeat(string(c), 7))
+				if got := conflictMarker(s); got != want {
+					t.Errorf("conflictMarker(%q) = %d, want %d", s, got, want)
+				}
+			}
+		}
+	}
+	if got := conflictMarker("a======b=======c"); got != 8 {
+		t.Errorf("got %d, want 8", got)
+	}
+}
+
+func TestParseWarningLimit(t *testing.T) {
+	in := gem(strings.Repeat("   junk\n", MaxWarnings+50))
+	lf, err := Parse(strings.NewReader(in), "t.lock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lf.Warnings) != MaxWarnings+1 {
+		t.Fatalf("got %d warnings", len(lf.Warnings))
+	}
+	last := lf.Warnings[MaxWarnings]
+	if want := (Warning{Line: 4 + MaxWarnings, Msg: "50 more warnings from this line on not recorded"}); last != want {
+		t.Errorf("last warning %+v, want %+v", last, want)
 	}
 }
 
@@ -387,6 +434,29 @@ func TestSourceOptions(t *testing.T) {
 	}
 }
 
+func TestAmbiguous(t *testing.T) {
+	tests := []struct {
+		name string
+		src  *Source
+		want bool
+	}{
+		{"nil", nil, false},
+		{"no remote", &Source{Type: SourceRubygems}, false},
+		{"one remote", &Source{Type: SourceRubygems, Remotes: []string{"https://rubygems.org/"}}, false},
+		{"same remote twice", &Source{Type: SourceRubygems, Remotes: []string{"https://rubygems.org/", "https://rubygems.org"}}, false},
+		{"two remotes", &Source{Type: SourceRubygems, Remotes: []string{"https://rubygems.org/", "https://gems.example/"}}, true},
+		{"second differs late", &Source{Type: SourceRubygems, Remotes: []string{"https://a/", "https://a/", "https://b/"}}, true},
+		{"git", &Source{Type: SourceGit, Remotes: []string{"https://a/", "https://b/"}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.src.Ambiguous(); got != tt.want {
+				t.Errorf("Ambiguous() = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestChecksums(t *testing.T) {
 	hexSum := "8148a2bce2f6d2ff5e7ae8f2b4e4f8a7a3ef0ffb8c0d3c9f7a6e1f7f2b3c82e8"
 	in := gem("    rake (10.3.2)", "    nokogiri (1.16.0-x86_64-linux)", "    foo (1.0)") + lock("",
@@ -418,6 +488,13 @@ func TestChecksums(t *testing.T) {
 	}
 	if len(lf.Warnings) != 0 {
 		t.Errorf("warnings %v", lf.Warnings)
+	}
+
+	// The same digest in hex and in base64 is no mismatch.
+	same := gem("    rake (13.0.6)") + lock("CHECKSUMS", "  rake (13.0.6) sha256="+strings.Repeat("AA", 32),
+		"  rake (13.0.6) sha256=qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqo=")
+	if _, err := Parse(strings.NewReader(same), "t.lock"); err != nil {
+		t.Errorf("equal digests: %v", err)
 	}
 }
 
@@ -481,10 +558,22 @@ func TestGraph(t *testing.T) {
 }
 
 func TestParseReaderWithoutLen(t *testing.T) {
-	// A reader that hides its length still reads the whole file.
-	big := gem(strings.Repeat("    rake (1.0)\n      json\n", 1)) + strings.Repeat("# filler\n", 0)
-	lf, err := Parse(io.MultiReader(bytes.NewReader([]byte(big))), "t.lock")
-	if err != nil || len(lf.Specs) != 1 {
-		t.Fatalf("got %v", err)
+	// A reader that does not tell its length is read in growing chunks and
+	// must give the same result.
+	path := corpusFiles(t)[0]
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Parse(bytes.NewReader(data), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Parse(io.MultiReader(bytes.NewReader(data)), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !equalLockfiles(got, want) || len(got.Specs) == 0 {
+		t.Errorf("parse through a plain reader differs")
 	}
 }

@@ -32,6 +32,14 @@ type nameVersion struct {
 // rest of the line match without a version group.
 func matchNameVersion(s string) nameVersion {
 	n := len(s)
+	// Fast path for the common "name (version)": the group closes at the
+	// end, and opens at the first " (" unless a "!" right before it lets a
+	// shorter name match with "! (...)" as a pinned marker and a token.
+	if n > 0 && s[n-1] == ')' {
+		if k := strings.IndexByte(s, '('); k > 0 && k < n-1 && s[k-1] == ' ' && (k == 1 || s[k-2] != '!') {
+			return versionMatch(s, k-1, n-1)
+		}
+	}
 	lastSpace := strings.LastIndexByte(s, ' ')
 
 	// Largest index of a ")" that can close the version group.
@@ -42,26 +50,43 @@ func matchNameVersion(s string) nameVersion {
 		}
 	}
 
-	for i := 0; i <= n; i++ {
-		if closeAt >= i+2 && s[i] == ' ' && s[i+1] == '(' {
-			m := nameVersion{name: s[:i], hasVersion: true}
-			inner := s[i+2 : closeAt]
-			if d := strings.IndexByte(inner, '-'); d >= 0 {
-				m.version, m.platform, m.hasPlatform = inner[:d], inner[d+1:], true
-			} else {
-				m.version = inner
-			}
-			m.setTail(s[closeAt+1:])
-			return m
-		}
-		if tailMatches(s, i, lastSpace) {
-			m := nameVersion{name: s[:i]}
-			m.setTail(s[i:])
-			return m
+	// The shortest name that lets the rest match without a version group
+	// ends at one of the places where a tail can start.
+	bare := n
+	for _, i := range [...]int{lastSpace - 1, lastSpace, n - 1} {
+		if i >= 0 && i < bare && tailMatches(s, i, lastSpace) {
+			bare = i
 		}
 	}
-	// Unreachable: the empty tail at i == n always matches.
-	return nameVersion{name: s}
+	// The shortest name followed by a version group ends at the first " ("
+	// whose group can close at closeAt; the group is tried first.
+	for j := 0; closeAt >= 2; {
+		k := strings.IndexByte(s[j:closeAt], '(')
+		if k < 0 || j+k-1 > bare {
+			break
+		}
+		if i := j + k - 1; i >= 0 && s[i] == ' ' {
+			return versionMatch(s, i, closeAt)
+		}
+		j += k + 1
+	}
+	m := nameVersion{name: s[:bare]}
+	m.setTail(s[bare:])
+	return m
+}
+
+// versionMatch is the match whose name ends at i, where " (" opens the
+// version group that closes at closeAt.
+func versionMatch(s string, i, closeAt int) nameVersion {
+	m := nameVersion{name: s[:i], hasVersion: true}
+	inner := s[i+2 : closeAt]
+	if d := strings.IndexByte(inner, '-'); d >= 0 {
+		m.version, m.platform, m.hasPlatform = inner[:d], inner[d+1:], true
+	} else {
+		m.version = inner
+	}
+	m.setTail(s[closeAt+1:])
+	return m
 }
 
 // tailMatches reports whether s[i:] matches (!)?(?: ([^ ]+))?$ ; lastSpace is
@@ -133,17 +158,28 @@ func validGemName(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !isAlnum(c) && c != '.' && c != '-' && c != '_' {
+		if !nameByte[s[i]] {
 			return false
 		}
 	}
 	return true
 }
 
+// nameByte holds the bytes of VALID_NAME_PATTERN.
+var nameByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = isAlnum(byte(c)) || c == '.' || c == '-' || c == '_'
+	}
+	return t
+}()
+
 // validPlatform reports whether s looks like a platform RubyGems writes:
-// letters, digits, "_", "." and "-" (x86_64-linux-gnu, universal-java-11).
+// parts of letters, digits, "_" and "." joined by single dashes
+// (x86_64-linux-gnu, universal-java-11, x64-mingw-ucrt).
 func validPlatform(s string) bool {
+	if s == "" || s[0] == '-' || s[len(s)-1] == '-' || strings.Contains(s, "--") {
+		return false
+	}
 	return validGemName(s)
 }
 

@@ -3,13 +3,15 @@ package lockfile
 // link marks the direct dependencies and gives every spec reachable from
 // them one shortest chain of names, found breadth-first from the
 // DEPENDENCIES entries in file order. A dependency name matches every spec of
-// that name, so all platform variants of a gem are reached together.
+// that name, so all platform variants of a gem are reached together; each
+// name is expanded once, which keeps the walk linear in the lockfile's size.
 func (lf *Lockfile) link() {
 	n := len(lf.Specs)
 	if n == 0 {
 		return
 	}
 	// Specs of one name form a chain through next, starting at first[name].
+	// A name is deleted from first once expanded.
 	first := make(map[string]int32, n)
 	next := make([]int32, n)
 	for i := n - 1; i >= 0; i-- {
@@ -25,28 +27,30 @@ func (lf *Lockfile) link() {
 	parent := make([]int32, n)
 	depth := make([]int32, n) // 0: not reached
 	queue := make([]int32, 0, n)
-	for _, d := range lf.Dependencies {
-		j, ok := first[d.Name]
-		for ; ok && j >= 0; j = next[j] {
-			lf.Specs[j].Direct = true
-			if depth[j] == 0 {
-				depth[j], parent[j] = 1, -1
-				queue = append(queue, j)
-			}
+	// reach enqueues every spec named name, reached from parent p at depth d.
+	reach := func(name string, p, d int32) {
+		j, ok := first[name]
+		if !ok {
+			return
 		}
+		delete(first, name)
+		for ; j >= 0; j = next[j] {
+			depth[j], parent[j] = d, p
+			queue = append(queue, j)
+		}
+	}
+	for _, d := range lf.Dependencies {
+		reach(d.Name, -1, 1)
+	}
+	for _, i := range queue {
+		lf.Specs[i].Direct = true
 	}
 	total := 0
 	for qi := 0; qi < len(queue); qi++ {
 		i := queue[qi]
 		total += int(depth[i])
 		for _, d := range lf.Specs[i].Dependencies {
-			j, ok := first[d.Name]
-			for ; ok && j >= 0; j = next[j] {
-				if depth[j] == 0 {
-					depth[j], parent[j] = depth[i]+1, i
-					queue = append(queue, j)
-				}
-			}
+			reach(d.Name, i, depth[i]+1)
 		}
 	}
 

@@ -1,12 +1,38 @@
 // Package lockfile parses Bundler lockfiles (Gemfile.lock and gems.locked)
 // the way Bundler's own LockfileParser does, keeping line numbers for every
 // spec so that reports can point at the line that locked a gem.
+//
+// The grammar is Bundler's: section headers match only exactly, lines are
+// read by their indentation of 2, 4 or 6 spaces, a spec's version ends at
+// the first "-" and its platform runs to the closing parenthesis, and the
+// last of duplicate specs wins. Parse reads every real lockfile as Bundler
+// does; the tests check this against Bundler itself.
+//
+// Where Bundler silently drops something (an unknown or garbled section, a
+// line at an indentation it skips, a duplicate), Parse does the same and
+// records a Warning. Where Bundler raises, or crashes, Parse returns a
+// *ParseError naming the line. Parse parts from Bundler on purpose only to
+// avoid a silently wrong answer:
+//
+//   - a UTF-8 byte order mark is removed (Bundler would lose the first
+//     section), with a warning;
+//   - Parse refuses what Bundler accepts but no Bundler writes: an empty,
+//     binary or section-less file, a carriage return that ends no line, a
+//     gem name RubyGems would refuse, a spec without a usable version or
+//     platform, a spec outside a source section or indented by 2, a
+//     dependency line not under a spec of its own section, a requirement
+//     containing "-", a repeated option in a GIT, PATH or PLUGIN SOURCE
+//     section, a source without a remote;
+//   - a trailing token after a spec or dependency is ignored as Bundler 2.5
+//     and later do (Bundler 2.3 makes it part of the name), and PLATFORMS
+//     entries are stripped as Bundler 2.6 and later do.
 package lockfile
 
 import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // SourceType says which kind of lockfile section a spec came from.
@@ -30,7 +56,8 @@ type Source struct {
 	Revision, Ref, Branch, Tag, Glob string
 	Submodules                       bool
 	// Options holds every option line as written (key → value), including
-	// the ones above and plugin-specific ones such as "type".
+	// the ones above and plugin-specific ones such as "type"; for a repeated
+	// key, the first value.
 	Options map[string]string
 	// Line is the 1-based line of the section header.
 	Line int
@@ -45,10 +72,19 @@ func (s *Source) Remote() string {
 }
 
 // Ambiguous reports whether the section is a GEM section with several
-// remotes, written by Bundler 1.x: nothing in the lockfile says which of them
-// a gem came from.
+// different remotes, written by Bundler 1.x: nothing in the lockfile says
+// which of them a gem came from. (Bundler reads a repeated remote once, and
+// "https://host" as "https://host/".)
 func (s *Source) Ambiguous() bool {
-	return s != nil && s.Type == SourceRubygems && len(s.Remotes) > 1
+	if s == nil || s.Type != SourceRubygems {
+		return false
+	}
+	for _, r := range s.Remotes[min(1, len(s.Remotes)):] {
+		if remoteKey(r) != remoteKey(s.Remotes[0]) {
+			return true
+		}
+	}
+	return false
 }
 
 // Dependency is a dependency line: in the DEPENDENCIES section, or a 6-space
@@ -66,7 +102,7 @@ type Dependency struct {
 type Spec struct {
 	Name         string
 	Version      string
-	Platform     string // "ruby" when the lockfile names none
+	Platform     string // as written ("x86_64-linux-gnu"), "ruby" when the lockfile names none
 	Source       *Source
 	Line         int // 1-based
 	Dependencies []Dependency
@@ -87,15 +123,18 @@ func (s *Spec) FullName() string {
 	return s.Name + "-" + s.Version + "-" + s.Platform
 }
 
-// Checksum is one CHECKSUMS line (Bundler 2.5+).
+// Checksum is one CHECKSUMS line (Bundler 2.5+). Lines for gems that are
+// not locked, such as bundler itself, are kept too.
 type Checksum struct {
-	Name, Version, Platform string
+	Name, Version, Platform string // Platform is "ruby" when none is written
 	// Sums holds "algorithm=digest" entries; empty for name-and-version-only lines.
 	Sums []string
 	Line int
 }
 
-// Warning is something Bundler silently ignores that a reader should know about.
+// Warning is something a reader should know about that Bundler passes over
+// in silence: a section or line it ignores, a duplicate it drops, a GEM
+// section whose gems may come from several remotes.
 type Warning struct {
 	Line int
 	Msg  string
@@ -142,36 +181,28 @@ func Parse(r io.Reader, path string) (*Lockfile, error) {
 	if l, ok := r.(interface{ Len() int }); ok {
 		hint = l.Len()
 	}
-	data, err := readAll(r, hint)
+	text, err := readAll(r, hint)
 	if err != nil {
 		return nil, fmt.Errorf("lockfile: %s: %w", path, err)
 	}
-	if len(data) > MaxSize {
+	if len(text) > MaxSize {
 		return nil, &ParseError{Path: path, Msg: tooLargeMsg}
 	}
-	return parse(data, path)
+	return parse(text, path)
 }
 
 const tooLargeMsg = "file is larger than 64 MiB, too large for a lockfile"
 
 // readAll reads r to the end, or to one byte past MaxSize; hint is the
-// expected size, used to size the buffer.
-func readAll(r io.Reader, hint int) ([]byte, error) {
-	buf := make([]byte, 0, max(512, min(hint, MaxSize)+1))
-	lr := io.LimitReader(r, MaxSize+1)
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := lr.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
+// expected size. The text is read straight into the string the parse keeps,
+// through a buffer no bigger than the file needs.
+func readAll(r io.Reader, hint int) (string, error) {
+	hint = min(max(hint, 0), MaxSize)
+	var b strings.Builder
+	b.Grow(hint + 1)
+	buf := make([]byte, min(32<<10, hint+512))
+	_, err := io.CopyBuffer(&b, io.LimitReader(r, MaxSize+1), buf)
+	return b.String(), err
 }
 
 // ParseFile reads and parses the lockfile at path.
@@ -191,12 +222,12 @@ func ParseFile(path string) (*Lockfile, error) {
 	if fi.Size() > MaxSize {
 		return nil, &ParseError{Path: path, Msg: tooLargeMsg}
 	}
-	data, err := readAll(f, int(fi.Size()))
+	text, err := readAll(f, int(fi.Size()))
 	if err != nil {
 		return nil, fmt.Errorf("lockfile: %s: %w", path, err)
 	}
-	if len(data) > MaxSize {
+	if len(text) > MaxSize { // the file grew since Stat
 		return nil, &ParseError{Path: path, Msg: tooLargeMsg}
 	}
-	return parse(data, path)
+	return parse(text, path)
 }

@@ -1,11 +1,11 @@
 package lockfile
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -31,9 +31,32 @@ var knownHeaders = [...]string{
 	headerChecksums, headerPlatforms, headerRuby, headerBundled,
 }
 
-// conflictMarkers are the strings whose presence anywhere makes Bundler
-// refuse a lockfile.
-var conflictMarkers = [...]string{"<<<<<<<", "=======", ">>>>>>>", "|||||||"}
+// markerLen is the length of a merge conflict marker: seven "<", "=", ">"
+// or "|" in a row, anywhere in the file, make Bundler refuse it.
+const markerLen = 7
+
+// conflictMarker returns the offset of the first merge conflict marker in s,
+// or -1. A run of seven equal bytes covers an offset divisible by seven, so
+// only those offsets need a look.
+func conflictMarker(s string) int {
+	for i := 0; i < len(s); i += markerLen {
+		c := s[i]
+		if c != '<' && c != '=' && c != '>' && c != '|' {
+			continue
+		}
+		lo, hi := i, i+1
+		for lo > 0 && s[lo-1] == c {
+			lo--
+		}
+		for hi < len(s) && s[hi] == c {
+			hi++
+		}
+		if hi-lo >= markerLen {
+			return lo
+		}
+	}
+	return -1
+}
 
 type section int
 
@@ -74,13 +97,38 @@ type parser struct {
 	depReqs  []span // per entry of deps, into reqs
 	topReqs  []span // per entry of lf.Dependencies, into reqs
 	reqs     []string
-	removed  int            // specs superseded by a later duplicate
-	byFull   map[string]int // full name → index into specs
-	topIndex map[string]int // name → index into lf.Dependencies
-	sums     map[string]checksumSeen
-	platLine int // line of the first platform
-	rubyLine int // line of the RUBY VERSION value
+	removed  int                          // specs superseded by a later duplicate
+	byFull   map[string]int               // specKey → index into specs
+	topIndex map[string]int               // name → index into lf.Dependencies
+	specSums []checksumSeen               // per spec, its sha256 digest, if listed
+	sums     map[checksumKey]checksumSeen // other digests
+	sumSlab  []string                     // Checksum.Sums of every line, back to back
+	rubyLine int                          // line of the RUBY VERSION value
+
+	dropped      int // warnings beyond MaxWarnings
+	firstDropped int // line of the first of them
 }
+
+// specKey returns the key of a spec or checksum line whose text (after the
+// indentation) is text and whose match is m: "name (version[-platform])",
+// which identifies a spec the way Bundler's full name does. It is a
+// substring of text unless the line spells the spec unusually.
+func specKey(text string, m *nameVersion, version, platform string) string {
+	n := len(m.name) + 2 + len(m.version) + 1
+	if m.hasPlatform {
+		n += 1 + len(m.platform)
+	}
+	if version == m.version && (!m.hasPlatform || platform != "ruby") && n <= len(text) {
+		return text[:n]
+	}
+	if platform == "ruby" {
+		return m.name + " (" + version + ")"
+	}
+	return m.name + " (" + version + "-" + platform + ")"
+}
+
+// checksumKey identifies the digest of one algorithm for one spec.
+type checksumKey struct{ spec, algo string }
 
 type checksumSeen struct {
 	hex  string
@@ -91,35 +139,45 @@ func (p *parser) errorf(line int, format string, args ...any) error {
 	return &ParseError{Path: p.path, Line: line, Msg: fmt.Sprintf(format, args...)}
 }
 
+// MaxWarnings is the most warnings a Lockfile records; one more says how
+// many were left out. It keeps a garbage file from costing gigabytes.
+const MaxWarnings = 100
+
 func (p *parser) warnf(line int, format string, args ...any) {
+	if len(p.lf.Warnings) >= MaxWarnings {
+		if p.dropped == 0 {
+			p.firstDropped = line
+		}
+		p.dropped++
+		return
+	}
 	p.lf.Warnings = append(p.lf.Warnings, Warning{Line: line, Msg: fmt.Sprintf(format, args...)})
 }
 
-// lineOf returns the 1-based line of byte offset off in data.
-func lineOf(data []byte, off int) int {
-	return bytes.Count(data[:off], []byte{'\n'}) + 1
+// lineOf returns the 1-based line of byte offset off in s.
+func lineOf(s string, off int) int {
+	return strings.Count(s[:off], "\n") + 1
 }
 
-func parse(data []byte, path string) (*Lockfile, error) {
-	if len(data) == 0 {
+func parse(text, path string) (*Lockfile, error) {
+	if len(text) == 0 {
 		return nil, &ParseError{Path: path, Msg: "file is empty (0 bytes), not a lockfile"}
 	}
-	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return nil, &ParseError{Path: path, Line: lineOf(data, i), Msg: "binary data (NUL byte), not a lockfile"}
+	if i := strings.IndexByte(text, 0); i >= 0 {
+		return nil, &ParseError{Path: path, Line: lineOf(text, i), Msg: "binary data (NUL byte), not a lockfile"}
 	}
-	if !utf8.Valid(data) {
+	if !utf8.ValidString(text) {
 		off := 0
-		for off < len(data) {
-			r, size := utf8.DecodeRune(data[off:])
+		for off < len(text) {
+			r, size := utf8.DecodeRuneInString(text[off:])
 			if r == utf8.RuneError && size == 1 {
 				break
 			}
 			off += size
 		}
-		return nil, &ParseError{Path: path, Line: lineOf(data, off), Msg: "invalid UTF-8, not a lockfile"}
+		return nil, &ParseError{Path: path, Line: lineOf(text, off), Msg: "invalid UTF-8, not a lockfile"}
 	}
 
-	text := string(data)
 	p := &parser{
 		path:    path,
 		lf:      &Lockfile{Path: path},
@@ -132,15 +190,9 @@ func parse(data []byte, path string) (*Lockfile, error) {
 
 	// Bundler refuses the whole file if a conflict marker appears anywhere,
 	// even inside a line or an unknown section.
-	first, marker := -1, ""
-	for _, m := range conflictMarkers {
-		if i := strings.Index(text, m); i >= 0 && (first < 0 || i < first) {
-			first, marker = i, m
-		}
-	}
-	if first >= 0 {
-		return nil, p.errorf(lineOf([]byte(text[:first]), first),
-			"merge conflict marker %q; Bundler refuses a lockfile with merge conflicts", marker)
+	if i := conflictMarker(text); i >= 0 {
+		return nil, p.errorf(lineOf(text, i),
+			"merge conflict marker %q; Bundler refuses a lockfile with merge conflicts", text[i:i+markerLen])
 	}
 
 	// A carriage return is only a line break before a line feed. Bundler
@@ -153,18 +205,21 @@ func parse(data []byte, path string) (*Lockfile, error) {
 		}
 		off += i + 1
 		if off == len(text) || text[off] != '\n' {
-			return nil, p.errorf(lineOf([]byte(text[:off]), off-1),
+			return nil, p.errorf(lineOf(text, off-1),
 				"carriage return not followed by a line feed; Bundler does not read this as a line break")
 		}
 	}
 
+	// Size the slabs for a typical lockfile, where specs take about a
+	// quarter of the lines and their dependencies about half.
 	lines := strings.Count(text, "\n") + 1
-	p.specs = make([]Spec, 0, lines/2)
-	p.specDeps = make([]span, 0, lines/2)
-	p.deps = make([]Dependency, 0, lines/2)
-	p.depReqs = make([]span, 0, lines/2)
-	p.reqs = make([]string, 0, lines/2)
-	p.byFull = make(map[string]int, lines/2)
+	specs, deep := lines/4+1, lines/2+1
+	p.specs = make([]Spec, 0, specs)
+	p.specDeps = make([]span, 0, specs)
+	p.deps = make([]Dependency, 0, deep)
+	p.depReqs = make([]span, 0, deep)
+	p.reqs = make([]string, 0, deep+deep/4)
+	p.byFull = make(map[string]int, specs)
 
 	lineNo := 0
 	for rest := text; rest != ""; {
@@ -185,9 +240,7 @@ func parse(data []byte, path string) (*Lockfile, error) {
 			return nil, err
 		}
 	}
-	if err := p.endSource(); err != nil {
-		return nil, err
-	}
+	p.endSource()
 	if !p.sawHeader {
 		return nil, &ParseError{Path: path, Msg: "no lockfile section (GEM, GIT, PATH, DEPENDENCIES, ...) found, not a lockfile"}
 	}
@@ -199,26 +252,34 @@ func parse(data []byte, path string) (*Lockfile, error) {
 func (p *parser) line(no int, line string) error {
 	switch line {
 	case headerGem, headerGit, headerPath, headerPlugin:
-		return p.startSource(no, line)
+		p.startSource(no, line)
+		return nil
 	case headerDependencies:
-		return p.startSection(sectionDependencies)
+		p.startSection(sectionDependencies)
+		p.lf.Dependencies = slices.Grow(p.lf.Dependencies, len(p.specs)/2+1)
+		return nil
 	case headerChecksums:
-		return p.startSection(sectionChecksums)
+		p.startSection(sectionChecksums)
+		// Expect about one line per spec, plus bundler's.
+		p.lf.Checksums = slices.Grow(p.lf.Checksums, len(p.specs)+1)
+		p.sumSlab = slices.Grow(p.sumSlab, len(p.specs)+1)
+		return nil
 	case headerPlatforms:
-		return p.startSection(sectionPlatforms)
+		p.startSection(sectionPlatforms)
+		return nil
 	case headerRuby:
-		return p.startSection(sectionRuby)
+		p.startSection(sectionRuby)
+		return nil
 	case headerBundled:
-		return p.startSection(sectionBundled)
+		p.startSection(sectionBundled)
+		return nil
 	}
 	if !isRubySpace(line[0]) {
-		if err := p.startSection(sectionUnknown); err != nil {
-			return err
-		}
+		p.startSection(sectionUnknown)
 		p.warnUnknown(no, line)
 		return nil
 	}
-	if h := trimRubySpace(line); isKnownHeader(h) && p.section != sectionUnknown {
+	if h := trimRubySpace(line); h[0] >= 'A' && h[0] <= 'Z' && isKnownHeader(h) && p.section != sectionUnknown {
 		p.warnf(no, "indented section header %q is not a header to Bundler; line ignored", h)
 		return nil
 	}
@@ -287,15 +348,12 @@ func (p *parser) warnUnknown(no int, line string) {
 }
 
 // startSection ends the current section and starts one of kind s.
-func (p *parser) startSection(s section) error {
-	if err := p.endSource(); err != nil {
-		return err
-	}
+func (p *parser) startSection(s section) {
+	p.endSource()
 	p.section = s
 	if s != sectionUnknown {
 		p.sawHeader = true
 	}
-	return nil
 }
 
 // specOutsideSource rejects a 4-space "name (version)" line where no specs
@@ -307,10 +365,8 @@ func (p *parser) specOutsideSource(no int, line string) error {
 	return nil
 }
 
-func (p *parser) startSource(no int, header string) error {
-	if err := p.startSection(sectionSource); err != nil {
-		return err
-	}
+func (p *parser) startSource(no int, header string) {
+	p.startSection(sectionSource)
 	var t SourceType
 	switch header {
 	case headerGem:
@@ -327,16 +383,14 @@ func (p *parser) startSource(no int, header string) error {
 	p.srcRemotes = p.srcRemotes[:0]
 	clear(p.optLines)
 	p.curSpec = -1
-	return nil
 }
 
 // endSource finishes the source section being read, if any.
-func (p *parser) endSource() error {
+func (p *parser) endSource() {
 	if p.section == sectionSource && !p.srcBuilt {
 		p.warnf(p.src.Line, "%s section has no %q line; Bundler ignores it", sourceHeader(p.src.Type), strings.TrimSpace(specsLine))
 	}
 	p.src, p.srcBuilt, p.curSpec = nil, false, -1
-	return nil
 }
 
 func sourceHeader(t SourceType) string {
@@ -408,22 +462,25 @@ func (p *parser) option(no int, key, value string) error {
 	if key == "specs" && isBlank(value) {
 		return p.errorf(no, "%q line has trailing whitespace; Bundler cannot read the specs below it", strings.TrimSpace(specsLine))
 	}
-	if p.optLines == nil {
-		p.optLines = make(map[string]int)
-	}
-	if first, dup := p.optLines[key]; dup && !(t == SourceRubygems && key == "remote") {
-		if t == SourceRubygems {
-			p.warnf(no, "unknown GEM option %q ignored, as Bundler does", key)
-			return nil
+	first, seen := p.optLines[key]
+	switch {
+	case !seen:
+		if p.optLines == nil {
+			p.optLines = make(map[string]int)
 		}
-		return p.errorf(no, "option %q repeated in %s section (first on line %d)", key, sourceHeader(t), first)
-	}
-	if _, dup := p.optLines[key]; !dup {
 		p.optLines[key] = no
 		if p.src.Options == nil {
 			p.src.Options = make(map[string]string)
 		}
 		p.src.Options[key] = value
+	case t == SourceRubygems && key == "remote":
+		// Bundler 1.x wrote all rubygems remotes into one GEM section.
+	case t == SourceRubygems:
+		// Bundler reads nothing but remotes from a GEM section.
+		p.warnf(no, "unknown GEM option %q ignored", key)
+		return nil
+	default:
+		return p.errorf(no, "option %q repeated in %s section (first on line %d)", key, sourceHeader(t), first)
 	}
 
 	known := false
@@ -492,13 +549,25 @@ func (p *parser) buildSource(no int) error {
 	}
 	switch s.Type {
 	case SourceRubygems:
+		var seen map[string]bool
 		for i, r := range s.Remotes {
-			if !absoluteURL(r) {
-				return p.errorf(p.srcRemotes[i], "GEM remote %q is not an absolute URL; Bundler refuses it", RedactURL(r))
+			if msg := checkRemote(r); msg != "" {
+				return p.errorf(p.srcRemotes[i], "GEM remote %q %s", RedactURL(r), msg)
+			}
+			if len(s.Remotes) == 1 {
+				break
+			}
+			if seen == nil {
+				seen = make(map[string]bool, len(s.Remotes))
+			}
+			if key := remoteKey(r); seen[key] {
+				p.warnf(p.srcRemotes[i], "GEM remote %q repeated; Bundler reads it once", RedactURL(r))
+			} else {
+				seen[key] = true
 			}
 		}
-		if len(s.Remotes) > 1 {
-			p.warnf(s.Line, "GEM section has %d remotes; Bundler cannot tell which one each of its gems comes from", len(s.Remotes))
+		if len(seen) > 1 {
+			p.warnf(s.Line, "GEM section has %d remotes; Bundler cannot tell which one each of its gems comes from", len(seen))
 		}
 	case SourceGit, SourcePath, SourcePlugin:
 		if len(s.Remotes) == 0 {
@@ -507,8 +576,11 @@ func (p *parser) buildSource(no int) error {
 		if s.Type == SourceGit && s.Revision == "" {
 			p.warnf(s.Line, "GIT section has no revision")
 		}
-		if s.Type == SourcePlugin && s.Options["type"] == "" {
-			return p.errorf(s.Line, "PLUGIN SOURCE section has no type")
+		if s.Type == SourcePlugin {
+			if s.Options["type"] == "" {
+				return p.errorf(s.Line, "PLUGIN SOURCE section has no type")
+			}
+			p.warnf(s.Line, "PLUGIN SOURCE of type %q: Bundler reads this lockfile only with that plugin installed", s.Options["type"])
 		}
 	}
 	p.lf.Sources = append(p.lf.Sources, s)
@@ -516,20 +588,29 @@ func (p *parser) buildSource(no int) error {
 	return nil
 }
 
-// absoluteURL reports whether Bundler accepts r as a GEM remote: an absolute
-// URI, with a host when it is http(s).
-func absoluteURL(r string) bool {
+// remoteKey returns r the way Bundler compares GEM remotes: with a trailing
+// slash.
+func remoteKey(r string) string {
+	if strings.HasSuffix(r, "/") {
+		return r
+	}
+	return r + "/"
+}
+
+// checkRemote says what is wrong with r as a GEM remote, or "". Bundler
+// requires an absolute URI; an http(s) one without a host cannot be fetched.
+func checkRemote(r string) string {
 	if !strings.HasSuffix(r, "/") {
 		r += "/"
 	}
 	u, err := url.Parse(r)
 	if err != nil || !u.IsAbs() {
-		return false
+		return "is not an absolute URL; Bundler refuses it"
 	}
 	if s := strings.ToLower(u.Scheme); (s == "http" || s == "https") && u.Host == "" {
-		return false
+		return "has no host"
 	}
-	return true
+	return ""
 }
 
 // specLine handles a 4-space line in a source section: a locked gem.
@@ -577,13 +658,13 @@ func (p *parser) specLine(no int, text string) error {
 	idx := len(p.specs) - 1
 	p.curSpec = idx
 
-	full := p.specs[idx].FullName()
-	if prev, dup := p.byFull[full]; dup {
-		p.warnf(no, "%s is locked twice (first on line %d); Bundler keeps the last", full, p.specs[prev].Line)
+	key := specKey(text, &m, version, platform)
+	if prev, dup := p.byFull[key]; dup {
+		p.warnf(no, "%s is locked twice (first on line %d); Bundler keeps the last", p.specs[idx].FullName(), p.specs[prev].Line)
 		p.specs[prev].Line = -1 // superseded
 		p.removed++
 	}
-	p.byFull[full] = idx
+	p.byFull[key] = idx
 	return nil
 }
 
@@ -614,27 +695,35 @@ func (p *parser) dependency(no int, text, owner string) (Dependency, span, error
 	if !validGemName(m.name) {
 		return Dependency{}, span{}, p.errorf(no, "invalid gem name %q", m.name)
 	}
-	what := "dependency " + m.name
-	if owner != "" {
-		what += " of " + owner
+	// what names the dependency in messages; built only when needed.
+	what := func() string {
+		if owner == "" {
+			return "dependency " + m.name
+		}
+		return "dependency " + m.name + " of " + owner
 	}
 	if m.hasPlatform {
-		return Dependency{}, span{}, p.errorf(no, "%s: requirement contains %q; Bundler would drop %q", what, "-", "-"+m.platform)
+		return Dependency{}, span{}, p.errorf(no, "%s: requirement contains %q; Bundler would drop %q", what(), "-", "-"+m.platform)
 	}
 	if m.hasToken {
-		p.warnf(no, "%q after %s ignored, as Bundler does", m.token, what)
+		p.warnf(no, "%q after %s ignored, as Bundler does", m.token, what())
 	}
 	lo := int32(len(p.reqs))
 	if m.hasVersion && !isBlank(m.version) {
-		for part := range strings.SplitSeq(m.version, ",") {
+		for rest := m.version; ; {
+			part, tail, more := strings.Cut(rest, ",")
 			req := trimRubySpace(part)
 			if !validRequirement(req) {
-				return Dependency{}, span{}, p.errorf(no, "%s has an invalid requirement %q", what, req)
+				return Dependency{}, span{}, p.errorf(no, "%s has an invalid requirement %q", what(), req)
 			}
 			p.reqs = append(p.reqs, req)
+			if !more {
+				break
+			}
+			rest = tail
 		}
 	} else if m.hasVersion && m.version != "" {
-		return Dependency{}, span{}, p.errorf(no, "%s has an invalid requirement %q", what, m.version)
+		return Dependency{}, span{}, p.errorf(no, "%s has an invalid requirement %q", what(), m.version)
 	}
 	return Dependency{Name: m.name, Pinned: m.pinned, Line: no}, span{lo, int32(len(p.reqs))}, nil
 }
@@ -720,43 +809,100 @@ func (p *parser) checksumLine(no int, line string) error {
 		p.warnf(no, "%q after checksum of %s ignored, as Bundler does", "!", m.name)
 	}
 	if m.hasToken {
-		full := (&Spec{Name: c.Name, Version: c.Version, Platform: c.Platform}).FullName()
-		for part := range strings.SplitSeq(m.token, ",") {
+		spec := specKey(line[2:], &m, c.Version, c.Platform)
+		specIdx, isSpec := p.byFull[spec]
+		full := func() string { return (&Spec{Name: c.Name, Version: c.Version, Platform: c.Platform}).FullName() }
+		lo := len(p.sumSlab)
+		for rest := m.token; ; {
+			part, tail, more := strings.Cut(rest, ",")
 			sum := trimRubySpace(part)
 			algo, digest, ok := strings.Cut(sum, "=")
 			if !ok || algo == "" || digest == "" {
-				return p.errorf(no, "invalid checksum %q for %s", sum, full)
+				return p.errorf(no, "invalid checksum %q for %s", sum, full())
 			}
-			hexDigest := digest
+			norm := digest
 			if algo == "sha256" {
-				if hexDigest, ok = sha256Hex(digest); !ok {
-					return p.errorf(no, "invalid sha256 digest %q for %s", digest, full)
+				if norm, ok = sha256Hex(digest); !ok {
+					return p.errorf(no, "invalid sha256 digest %q for %s", digest, full())
 				}
 			}
-			key := full + " " + algo
-			if p.sums == nil {
-				p.sums = make(map[string]checksumSeen)
+			if prev := p.seenChecksum(spec, specIdx, isSpec, algo, norm, no); prev.hex != norm {
+				return p.errorf(no, "%s checksum of %s differs from the one on line %d; Bundler refuses mismatched checksums", algo, full(), prev.line)
 			}
-			if prev, dup := p.sums[key]; dup && prev.hex != hexDigest {
-				return p.errorf(no, "%s checksum of %s differs from the one on line %d; Bundler refuses mismatched checksums", algo, full, prev.line)
-			} else if !dup {
-				p.sums[key] = checksumSeen{hexDigest, no}
+			p.sumSlab = append(p.sumSlab, sum)
+			if !more {
+				break
 			}
-			c.Sums = append(c.Sums, sum)
+			rest = tail
 		}
+		c.Sums = p.sumSlab[lo:len(p.sumSlab):len(p.sumSlab)]
 	}
 	p.lf.Checksums = append(p.lf.Checksums, c)
 	return nil
+}
+
+// hexKind classifies bytes for sha256Hex.
+var hexKind = func() (t [256]byte) {
+	for c := range t {
+		switch {
+		case c >= '0' && c <= '9', c >= 'a' && c <= 'f':
+		case c >= 'A' && c <= 'F':
+			t[c] = hexUpper
+		default:
+			t[c] = hexBad
+		}
+	}
+	return t
+}()
+
+const (
+	hexUpper = 1 << iota
+	hexBad
+)
+
+// seenChecksum records digest as the algo checksum of spec, unless one was
+// recorded before, and returns the first one recorded. The sha256 digests of
+// locked specs, nearly all of them, are kept by spec index rather than in a
+// map.
+func (p *parser) seenChecksum(spec string, idx int, isSpec bool, algo, digest string, line int) checksumSeen {
+	if isSpec && algo == "sha256" {
+		if p.specSums == nil {
+			p.specSums = make([]checksumSeen, len(p.specs))
+		}
+		if idx < len(p.specSums) {
+			if prev := p.specSums[idx]; prev.line > 0 {
+				return prev
+			}
+			p.specSums[idx] = checksumSeen{digest, line}
+			return p.specSums[idx]
+		}
+	}
+	if p.sums == nil {
+		p.sums = make(map[checksumKey]checksumSeen)
+	}
+	key := checksumKey{spec, algo}
+	if prev, ok := p.sums[key]; ok {
+		return prev
+	}
+	p.sums[key] = checksumSeen{digest, line}
+	return p.sums[key]
 }
 
 // sha256Hex returns a sha256 digest as lower-case hex. Bundler accepts 64 hex
 // digits or the base64 form (standard or URL-safe alphabet) of 32 bytes.
 func sha256Hex(d string) (string, bool) {
 	if len(d) == 64 {
-		if _, err := hex.DecodeString(d); err != nil {
-			return "", false
+		var kinds byte
+		for i := 0; i < len(d); i++ {
+			kinds |= hexKind[d[i]]
 		}
-		return strings.ToLower(d), true
+		switch {
+		case kinds&hexBad != 0:
+			return "", false
+		case kinds&hexUpper != 0:
+			return strings.ToLower(d), true
+		}
+		return d, true
 	}
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
 		if b, err := enc.Strict().DecodeString(d); err == nil && len(b) == 32 {
@@ -786,6 +932,11 @@ func (p *parser) finish() {
 		p.lf.Specs = append(p.lf.Specs, s)
 	}
 	p.lf.link()
+	if p.dropped > 0 {
+		p.lf.Warnings = append(p.lf.Warnings, Warning{Line: p.firstDropped,
+			Msg: fmt.Sprintf("%d more warnings from this line on not recorded", p.dropped)})
+	}
+	slices.SortStableFunc(p.lf.Warnings, func(a, b Warning) int { return a.Line - b.Line })
 }
 
 func (p *parser) reqSlice(r span) []string {
