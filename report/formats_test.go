@@ -248,11 +248,11 @@ func TestSARIFStructure(t *testing.T) {
 		if res.RuleID != wantRule[f.Status] || run.Tool.Driver.Rules[res.RuleIndex].ID != res.RuleID {
 			t.Errorf("%s (%s): ruleId %s index %d", f.Name, f.Status, res.RuleID, res.RuleIndex)
 		}
-		if want := findingLevel(f, r.Gate); res.Level != want {
+		if want := findingLevel(f); res.Level != want {
 			t.Errorf("%s: level %s, want %s", f.Name, res.Level, want)
 		}
-		if findingFailsGate(f, r.Gate) != (res.Level == "error") {
-			t.Errorf("%s: level %s but fails gate = %v", f.Name, res.Level, findingFailsGate(f, r.Gate))
+		if f.FailsGate != (res.Level == "error") {
+			t.Errorf("%s: level %s but fails gate = %v", f.Name, res.Level, f.FailsGate)
 		}
 		if f.Allowlisted != (len(res.Suppressions) == 1) {
 			t.Errorf("%s: allowlisted %v but %d suppressions", f.Name, f.Allowlisted, len(res.Suppressions))
@@ -393,15 +393,16 @@ func injectionReport() *Report {
 	allowed.Line = 4
 	allowed.Allowlisted = true
 	allowed.AllowlistReason = "because " + evil
-	return &Report{
+	r := &Report{
 		Lockfiles: []LockfileReport{{
 			Path:     "Gemfile.lock",
 			Gems:     []Finding{f, allowed},
 			Warnings: []Warning{{Line: 2, Message: "warning " + evil}},
 		}},
 		Allowlist: []AllowlistEntryState{{Gem: "gone" + evil, Reason: "stale " + evil, State: "stale"}},
-		Gate:      Gate{FailOn: []Status{Unprotected}, Failed: true},
 	}
+	r.ApplyGate([]Status{Unprotected})
+	return r
 }
 
 // TestRenderInjection renders hostile text in every format and checks it

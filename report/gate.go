@@ -109,6 +109,23 @@ func (s *Summary) add(f *Finding) {
 	}
 }
 
+// Count returns the number of findings with status st.
+func (s Summary) Count(st Status) int {
+	switch st {
+	case Protected:
+		return s.Protected
+	case Partial:
+		return s.Partial
+	case Unprotected:
+		return s.Unprotected
+	case NotCovered:
+		return s.NotCovered
+	case Unknown:
+		return s.Unknown
+	}
+	return 0
+}
+
 // Total returns the number of findings counted.
 func (s Summary) Total() int {
 	return s.Protected + s.Partial + s.Unprotected + s.NotCovered + s.Unknown

@@ -36,7 +36,7 @@ func (githubRenderer) render(w io.Writer, r *Report, _ RenderOptions) error {
 			msg += "; allowlisted: " + safeText(f.AllowlistReason)
 		}
 		title := fmt.Sprintf("mfaudit: %s %s is %s", safeText(f.Name), safeText(versionLabel(f)), statusWord(f.Status))
-		writeWorkflowCommand(w, githubCommand(findingLevel(f, r.Gate)), rw.path, f.Line, title, msg)
+		writeWorkflowCommand(w, githubCommand(findingLevel(f)), rw.path, f.Line, title, msg)
 	}
 	for _, lf := range r.Lockfiles {
 		for _, wn := range lf.Warnings {
@@ -47,7 +47,7 @@ func (githubRenderer) render(w io.Writer, r *Report, _ RenderOptions) error {
 		msg := fmt.Sprintf("allowlist entry %q %s (reason: %s)", safeText(n.gem), n.msg, safeText(n.reason))
 		writeWorkflowCommand(w, "warning", "", 0, "mfaudit: allowlist entry "+n.state, msg)
 	}
-	t := tallyRows(all, r.Gate)
+	t := r.Summary
 	fmt.Fprintf(w, "mfaudit: %s; %s\n", summaryLine(t), gateLine(t, r.Gate))
 	return nil
 }

@@ -18,8 +18,7 @@ import (
 type markdownRenderer struct{}
 
 func (markdownRenderer) render(w io.Writer, r *Report, _ RenderOptions) error {
-	all := sortedRows(r, nil)
-	t := tallyRows(all, r.Gate)
+	t := r.Summary
 	fmt.Fprintln(w, "## mfaudit")
 	fmt.Fprintln(w)
 	switch word, detail := gateOutcome(t, r.Gate); word {
@@ -82,7 +81,7 @@ func (markdownRenderer) render(w io.Writer, r *Report, _ RenderOptions) error {
 func writeMarkdownRow(w io.Writer, f *Finding, g Gate) {
 	status := string(f.Status)
 	switch {
-	case findingFailsGate(f, g):
+	case f.FailsGate:
 		status = "**" + status + "**"
 	case f.Allowlisted:
 		status += " (allowlisted)"

@@ -145,44 +145,17 @@ func compareVersions(a, b string) int {
 	return cmp.Or(cmp.Compare(strings.Count(a, "."), strings.Count(b, ".")), cmp.Compare(a, b))
 }
 
-// findingFailsGate reports whether f fails the gate g: its status is one
-// the gate fails on and no active allowlist entry covers it.
-func findingFailsGate(f *Finding, g Gate) bool {
-	return !f.Allowlisted && slices.Contains(g.FailOn, f.Status)
-}
-
 // findingLevel is the SARIF level of f, reused by the GitHub annotations:
 // "error" when it fails the gate, "warning" for an unprotected or unknown
 // gem that does not (allowlisted, or the gate is off), "note" otherwise.
-func findingLevel(f *Finding, g Gate) string {
+func findingLevel(f *Finding) string {
 	switch {
-	case findingFailsGate(f, g):
+	case f.FailsGate:
 		return "error"
 	case f.Status == Unprotected || f.Status == Unknown:
 		return "warning"
 	}
 	return "note"
-}
-
-// tally counts findings per status.
-type tally struct {
-	total, allowlisted, failing int
-	byStatus                    map[Status]int
-}
-
-func tallyRows(rows []row, g Gate) tally {
-	t := tally{byStatus: map[Status]int{}}
-	for _, rw := range rows {
-		t.total++
-		t.byStatus[rw.f.Status]++
-		if rw.f.Allowlisted {
-			t.allowlisted++
-		}
-		if findingFailsGate(rw.f, g) {
-			t.failing++
-		}
-	}
-	return t
 }
 
 // statusWord is a status as prose ("not covered").
@@ -193,25 +166,25 @@ func statusWord(s Status) string {
 // summaryLine reads "12 gems: 2 unprotected, 1 unknown, 0 partial,
 // 1 not covered, 8 protected (1 allowlisted)". Every status is named, even
 // at zero, so scripts and eyes find the same words every time.
-func summaryLine(t tally) string {
+func summaryLine(t Summary) string {
 	var b strings.Builder
-	b.WriteString(plural(t.total, "gem", "gems"))
+	b.WriteString(plural(t.Total(), "gem", "gems"))
 	b.WriteString(": ")
 	for i, s := range Statuses() {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "%d %s", t.byStatus[s], statusWord(s))
+		fmt.Fprintf(&b, "%d %s", t.Count(s), statusWord(s))
 	}
-	if t.allowlisted > 0 {
-		fmt.Fprintf(&b, " (%d allowlisted)", t.allowlisted)
+	if t.Allowlisted > 0 {
+		fmt.Fprintf(&b, " (%d allowlisted)", t.Allowlisted)
 	}
 	return b.String()
 }
 
 // gateOutcome says whether the gate fails, as a word ("off", "passed" or
 // "failed") and a detail in prose.
-func gateOutcome(t tally, g Gate) (word, detail string) {
+func gateOutcome(t Summary, g Gate) (word, detail string) {
 	if len(g.FailOn) == 0 {
 		return "off", "fail-on none"
 	}
@@ -219,19 +192,19 @@ func gateOutcome(t tally, g Gate) (word, detail string) {
 	for i, s := range g.FailOn {
 		words[i] = statusWord(s)
 	}
-	if t.failing == 0 && !g.Failed {
+	if t.Failing == 0 && !g.Failed {
 		return "passed", "fails on " + strings.Join(words, ", ")
 	}
 	verb := "are"
-	if t.failing == 1 {
+	if t.Failing == 1 {
 		verb = "is"
 	}
 	return "failed", fmt.Sprintf("%s %s %s and not allowlisted",
-		plural(t.failing, "finding", "findings"), verb, strings.Join(words, " or "))
+		plural(t.Failing, "finding", "findings"), verb, strings.Join(words, " or "))
 }
 
 // gateLine is the gate's outcome as one line of text.
-func gateLine(t tally, g Gate) string {
+func gateLine(t Summary, g Gate) string {
 	word, detail := gateOutcome(t, g)
 	if word == "failed" {
 		return "gate: failed: " + detail

@@ -191,23 +191,7 @@ func renderSample() *Report {
 			{Gem: "oldgem", Reason: "waiting for upstream", Expires: date("2026-01-01"), State: "expired"},
 			{Gem: "ghost", Reason: "removed last year", State: "stale"},
 		},
-		Gate: Gate{FailOn: []Status{Unprotected, Unknown}, Failed: true},
 	}
-	for _, lf := range r.Lockfiles {
-		for _, f := range lf.Gems {
-			switch f.Status {
-			case Protected:
-				r.Summary.Protected++
-			case Partial:
-				r.Summary.Partial++
-			case Unprotected:
-				r.Summary.Unprotected++
-			case NotCovered:
-				r.Summary.NotCovered++
-			case Unknown:
-				r.Summary.Unknown++
-			}
-		}
-	}
+	r.ApplyGate([]Status{Unprotected, Unknown})
 	return r
 }

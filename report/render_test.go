@@ -75,7 +75,9 @@ func TestRenderEveryFormat(t *testing.T) {
 		{name: "sample", r: renderSample},
 		{name: "no lockfiles", r: func() *Report { return &Report{} }},
 		{name: "empty lockfile", r: func() *Report {
-			return &Report{Lockfiles: []LockfileReport{{Path: "Gemfile.lock"}}, Gate: Gate{FailOn: []Status{Unprotected}}}
+			r := &Report{Lockfiles: []LockfileReport{{Path: "Gemfile.lock"}}}
+			r.ApplyGate([]Status{Unprotected})
+			return r
 		}},
 	}
 	for _, format := range Formats() {
@@ -222,7 +224,7 @@ func TestGateLine(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := gateLine(tally{failing: tt.failing}, tt.gate); got != tt.want {
+			if got := gateLine(Summary{Failing: tt.failing}, tt.gate); got != tt.want {
 				t.Errorf("gateLine = %q, want %q", got, tt.want)
 			}
 		})

@@ -277,7 +277,7 @@ func (sarifRenderer) render(w io.Writer, r *Report, opts RenderOptions) error {
 		res := sarifResult{
 			RuleID:              rule.id,
 			RuleIndex:           idx,
-			Level:               findingLevel(f, r.Gate),
+			Level:               findingLevel(f),
 			Locations:           []sarifLocation{sarifLocationFor(rw.path, f.Line)},
 			PartialFingerprints: sarifFingerprints(rule.id, rw.path, f),
 			Properties: sarifResultProps{

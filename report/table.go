@@ -52,7 +52,6 @@ var statusColor = map[Status]string{
 }
 
 func (tableRenderer) render(w io.Writer, r *Report, opts RenderOptions) error {
-	all := sortedRows(r, nil)
 	for i := range r.Lockfiles {
 		lf := &r.Lockfiles[i]
 		if i > 0 {
@@ -79,7 +78,7 @@ func (tableRenderer) render(w io.Writer, r *Report, opts RenderOptions) error {
 			fmt.Fprintf(w, "allowlist: %s: %s (reason: %s)\n", safeText(n.gem), n.msg, safeText(n.reason))
 		}
 	}
-	t := tallyRows(all, r.Gate)
+	t := r.Summary
 	fmt.Fprintln(w)
 	if len(r.Lockfiles) > 1 {
 		fmt.Fprintf(w, "%s in %d lockfiles\n", summaryLine(t), len(r.Lockfiles))

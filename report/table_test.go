@@ -42,10 +42,9 @@ func bigReport(n int) *Report {
 		gems[i] = f
 	}
 	rng.Shuffle(len(gems), func(i, j int) { gems[i], gems[j] = gems[j], gems[i] })
-	return &Report{
-		Lockfiles: []LockfileReport{{Path: "Gemfile.lock", Gems: gems}},
-		Gate:      Gate{FailOn: []Status{Unprotected, Unknown}},
-	}
+	r := &Report{Lockfiles: []LockfileReport{{Path: "Gemfile.lock", Gems: gems}}}
+	r.ApplyGate([]Status{Unprotected, Unknown})
+	return r
 }
 
 var tableRow = regexp.MustCompile(`^(unprotected|unknown|partial|not_covered|protected)\s{2,}(\S+)\s`)
