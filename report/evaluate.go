@@ -80,11 +80,15 @@ func sourceCoverage(src *lockfile.Source, opts EvaluateOptions) coverage {
 	}
 	switch src.Type {
 	case lockfile.SourceGit:
-		return coverage{remote: src.Remote(), why: "from a GIT source"}
+		why := "from git " + cleanRemote(src.Remote())
+		if rev := registry.Sanitize(src.Revision); rev != "" {
+			why += " at " + rev[:min(len(rev), 12)]
+		}
+		return coverage{remote: src.Remote(), why: why}
 	case lockfile.SourcePath:
-		return coverage{remote: src.Remote(), why: "from a PATH source"}
+		return coverage{remote: src.Remote(), why: "from path " + cleanRemote(src.Remote())}
 	case lockfile.SourcePlugin:
-		return coverage{remote: src.Remote(), why: "from a PLUGIN SOURCE"}
+		return coverage{remote: src.Remote(), why: "from plugin source " + cleanRemote(src.Remote())}
 	case lockfile.SourceRubygems:
 	default:
 		return coverage{remote: src.Remote(), why: fmt.Sprintf("from an unknown source type %q", registry.Sanitize(string(src.Type)))}

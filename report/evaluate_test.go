@@ -238,15 +238,15 @@ func TestEvaluateVerdicts(t *testing.T) {
 			spec:   spec("widget", "0.1.0", gitSource),
 			result: &registry.Result{Name: "widget", Gem: gem("widget", 0, ver("0.1.0", "true"))},
 			status: NotCovered, remote: "https://github.com/acme/widget.git", sourceType: "git",
-			reason: []string{"GIT source"},
+			reason: []string{"from git https://github.com/acme/widget.git at abc123"},
 		},
 		{
 			name: "path", spec: spec("local", "0.0.1", pathSource),
-			status: NotCovered, remote: "vendor/gems/local", sourceType: "path", reason: []string{"PATH source"},
+			status: NotCovered, remote: "vendor/gems/local", sourceType: "path", reason: []string{"from path vendor/gems/local"},
 		},
 		{
 			name: "plugin", spec: spec("plug", "1.0", pluginSource),
-			status: NotCovered, sourceType: "plugin", reason: []string{"PLUGIN SOURCE"},
+			status: NotCovered, sourceType: "plugin", reason: []string{"from plugin source https://plugin.example/"},
 		},
 	}
 	for _, tt := range tests {
