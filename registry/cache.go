@@ -26,7 +26,7 @@ type diskCache struct {
 type cacheKey struct {
 	kind, name string
 	url        string // the full URL; hashed into the file name
-	shown      string // the URL with any password redacted; stored
+	shown      string // the URL with any credentials redacted; stored
 }
 
 // cacheEntry is one cached answer.

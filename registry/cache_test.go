@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -222,7 +223,7 @@ func TestCacheSharedByConcurrentRuns(t *testing.T) {
 	c := testClient(t, f, Options{CacheDir: dir, Now: clock.Now})
 	for i, name := range names {
 		u := c.url(kindVersions, name)
-		e := c.cache.load(cacheKey{kind: kindVersions, name: name, url: u.String(), shown: u.Redacted()})
+		e := c.cache.load(cacheKey{kind: kindVersions, name: name, url: u.String(), shown: redactURL(u)})
 		if e == nil {
 			t.Errorf("%s: no usable cache entry", name)
 			continue
@@ -234,33 +235,80 @@ func TestCacheSharedByConcurrentRuns(t *testing.T) {
 	}
 }
 
-func TestCacheKeepsNoPassword(t *testing.T) {
-	f := newFakeRegistry(t)
-	f.versions("a", versionsJSON(t, fv{number: "1.0"}))
-	dir := t.TempDir()
-	base := strings.Replace(f.srv.URL, "http://", "http://user:s3cret@", 1)
-	c, err := New(Options{BaseURL: base, CacheDir: dir})
-	if err != nil {
-		t.Fatal(err)
+func TestCacheKeepsNoCredentials(t *testing.T) {
+	tests := []struct {
+		name     string
+		userinfo string // put before the host of the base URL
+		secret   string
+	}{
+		{name: "user and password", userinfo: "user:s3cret@", secret: "s3cret"},
+		// Gemfury, Cloudsmith and Artifactory hand out URLs with the token
+		// as the user name and no password.
+		{name: "token as user name", userinfo: "t0ken5ecret@", secret: "t0ken5ecret"},
 	}
-	if _, err := c.Gem(context.Background(), "a"); err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.Gem(context.Background(), "b") // a 404 error names the URL
-	if err == nil || strings.Contains(err.Error(), "s3cret") {
-		t.Errorf("error %v", err)
-	}
-	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			data, _ := os.ReadFile(path)
-			if strings.Contains(string(data), "s3cret") || strings.Contains(path, "s3cret") {
-				t.Errorf("%s holds the password", path)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeRegistry(t)
+			f.versions("a", versionsJSON(t, fv{number: "1.0"}))
+			f.setHook(func(w http.ResponseWriter, r *http.Request, n int) bool {
+				if r.URL.Path == "/api/v1/versions/c.json" {
+					w.WriteHeader(http.StatusForbidden)
+					return true
+				}
+				return false
+			})
+			dir := t.TempDir()
+			base := strings.Replace(f.srv.URL, "http://", "http://"+tt.userinfo, 1)
+			c, err := New(Options{BaseURL: base, CacheDir: dir})
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		return err
-	})
-	if got := f.headers()[0].Get("Authorization"); got == "" {
-		t.Error("credentials of the base URL were not sent")
+			if _, err := c.Gem(context.Background(), "a"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.Gem(context.Background(), "b"); !errors.Is(err, ErrNotFound) {
+				t.Errorf("b: %v, want ErrNotFound", err)
+			}
+			_, err = c.Gem(context.Background(), "c") // a 403 error names the URL
+			if err == nil || strings.Contains(err.Error(), tt.secret) {
+				t.Errorf("c: error %v, want one without %q", err, tt.secret)
+			}
+			entries := 0
+			filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+				if err == nil && !d.IsDir() {
+					entries++
+					data, _ := os.ReadFile(path)
+					if strings.Contains(string(data), tt.secret) || strings.Contains(path, tt.secret) {
+						t.Errorf("%s holds the credential", path)
+					}
+				}
+				return err
+			})
+			if entries != 2 {
+				t.Errorf("%d cache entries, want 2 (a and the 404 of b)", entries)
+			}
+			if got := f.headers()[0].Get("Authorization"); got == "" {
+				t.Error("credentials of the base URL were not sent")
+			}
+			// The cache still serves the next run.
+			c2, err := New(Options{BaseURL: base, CacheDir: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c2.Gem(context.Background(), "a"); err != nil || c2.Stats().CacheHits != 1 {
+				t.Errorf("second run: %v, %+v, want one cache hit", err, c2.Stats())
+			}
+			// A transport error names the URL too.
+			f.srv.Close()
+			c3, err := New(Options{BaseURL: base, Retries: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c3.Gem(context.Background(), "d")
+			if err == nil || strings.Contains(err.Error(), tt.secret) {
+				t.Errorf("d: error %v, want one without %q", err, tt.secret)
+			}
+		})
 	}
 }
 

@@ -205,10 +205,10 @@ func New(opts Options) (*Client, error) {
 		return nil, fmt.Errorf("registry: base URL: %w", err)
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("registry: base URL %q: want http(s)://HOST[/PREFIX] or file://DIR", u.Redacted())
+		return nil, fmt.Errorf("registry: base URL %q: want http(s)://HOST[/PREFIX] or file://DIR", redactURL(u))
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("registry: base URL %q: must not have a query or fragment", u.Redacted())
+		return nil, fmt.Errorf("registry: base URL %q: must not have a query or fragment", redactURL(u))
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
@@ -416,7 +416,7 @@ func (c *Client) document(ctx context.Context, kind, name string, requests *int,
 		return parse(body)
 	}
 	u := c.url(kind, name)
-	key := cacheKey{kind: kind, name: name, url: u.String(), shown: u.Redacted()}
+	key := cacheKey{kind: kind, name: name, url: u.String(), shown: redactURL(u)}
 	var ent *cacheEntry
 	if c.cache != nil {
 		ent = c.cache.load(key)
@@ -449,7 +449,7 @@ func (c *Client) document(ctx context.Context, kind, name string, requests *int,
 	switch resp.status {
 	case http.StatusNotModified:
 		if len(hdr) == 0 {
-			return fmt.Errorf("GET %s: 304 Not Modified to an unconditional request", u.Redacted())
+			return fmt.Errorf("GET %s: 304 Not Modified to an unconditional request", redactURL(u))
 		}
 		c.notModified.Add(1)
 		if err := parse(ent.Body); err != nil {
@@ -469,7 +469,7 @@ func (c *Client) document(ctx context.Context, kind, name string, requests *int,
 		return ErrNotFound
 	}
 	if err := parse(resp.body); err != nil {
-		return fmt.Errorf("GET %s: %w", u.Redacted(), err)
+		return fmt.Errorf("GET %s: %w", redactURL(u), err)
 	}
 	c.save(key, &cacheEntry{
 		URL:          key.shown,
@@ -542,7 +542,7 @@ func (e permanentError) Unwrap() error { return e.err }
 // jittered exponential backoff. It returns 200, 304 and 404 answers; any
 // other status is an error. requests counts what was sent.
 func (c *Client) do(ctx context.Context, u *url.URL, hdr http.Header, requests *int) (*response, error) {
-	shown := u.Redacted()
+	shown := redactURL(u)
 	throttled := 0 // 429 answers so far
 	for attempt := 0; ; attempt++ {
 		resp, err := c.attempt(ctx, u, hdr, requests)
@@ -621,6 +621,10 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, hdr http.Header, reque
 	*requests++
 	resp, err := c.http.Do(req)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			ue.URL = redactURL(u) // net/http keeps a user name that may be a token
+		}
 		return nil, c.timeoutError(ctx, rctx, err)
 	}
 	defer func() {
@@ -742,6 +746,18 @@ func (c *Client) speedUp() {
 	}
 	c.limiter.SetLimitAt(now, rate.Limit(min(cur+c.opts.Rate/10, c.opts.Rate)))
 	c.rateChanged = now
+}
+
+// redactURL returns u for messages and cache entries with its whole
+// userinfo replaced by "REDACTED": mirrors such as Gemfury put the token in
+// the user name with no password, which url.URL.Redacted would keep.
+func redactURL(u *url.URL) string {
+	if u.User == nil {
+		return u.String()
+	}
+	r := *u
+	r.User = url.User("REDACTED")
+	return r.String()
 }
 
 // sleep waits for d or until ctx ends.
