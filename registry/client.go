@@ -45,7 +45,8 @@ var ErrTimeout = errors.New("request timed out")
 type Options struct {
 	// BaseURL is http(s)://HOST[/PREFIX] or file://DIR; default DefaultBaseURL.
 	// A file:// directory is laid out like the API: DIR/api/v1/versions/NAME.json
-	// and DIR/api/v1/gems/NAME.json; a missing file means no such gem.
+	// and DIR/api/v1/gems/NAME.json; a missing file means no such gem, but
+	// DIR/api/v1/versions must exist.
 	BaseURL string
 	// HTTPClient defaults to a client with sane transport timeouts.
 	HTTPClient *http.Client
@@ -198,6 +199,18 @@ func New(opts Options) (*Client, error) {
 			return nil, fmt.Errorf("registry: base URL %q: no directory", opts.BaseURL)
 		}
 		c.dir = filepath.FromSlash(dir)
+		// A missing or misplaced directory would make every gem "not
+		// found"; say so instead.
+		fi, err := os.Stat(c.dir)
+		if err != nil {
+			return nil, fmt.Errorf("registry: base URL %q: %w", opts.BaseURL, err)
+		}
+		if !fi.IsDir() {
+			return nil, fmt.Errorf("registry: base URL %q: not a directory", opts.BaseURL)
+		}
+		if fi, err := os.Stat(filepath.Join(c.dir, "api", "v1", "versions")); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("registry: base URL %q: no api/v1/versions directory in it", opts.BaseURL)
+		}
 		return c, nil
 	}
 	u, err := url.Parse(opts.BaseURL)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -627,5 +629,40 @@ func TestBasePrefixAndSanitizedText(t *testing.T) {
 	}
 	if raw := g.Latest.MFA().Raw; raw != "true^[[0m" || !g.MFARequired() {
 		t.Errorf("flag raw %q required %v", raw, g.MFARequired())
+	}
+}
+
+func TestNewFileBaseMustBeASnapshot(t *testing.T) {
+	root := t.TempDir()
+	snapshot := filepath.Join(root, "snap")
+	if err := os.MkdirAll(filepath.Join(snapshot, "api", "v1", "versions"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(root, "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		dir     string
+		wantErr string // "" for success
+	}{
+		{name: "snapshot", dir: snapshot},
+		{name: "missing directory", dir: filepath.Join(root, "typo"), wantErr: "no such file or directory"},
+		{name: "a file", dir: file, wantErr: "not a directory"},
+		{name: "no versions directory", dir: root, wantErr: "api/v1/versions"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// Every gem would otherwise be reported "not found": a typo
+			// in the flag must not pass for an empty registry.
+			_, err := New(Options{BaseURL: "file://" + filepath.ToSlash(tt.dir)})
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Errorf("New: %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Errorf("New: error %v, want one containing %q", err, tt.wantErr)
+			}
+		})
 	}
 }

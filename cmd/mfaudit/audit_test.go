@@ -356,6 +356,7 @@ func TestAuditErrors(t *testing.T) {
 		{"directory without a lockfile", []string{"audit", "--no-cache", "--rate", "1000", empty}, "has no Gemfile.lock or gems.locked"},
 		{"bad allowlist", []string{"audit", "--no-cache", "--rate", "1000", "--allowlist", badAllow, "testdata/app.lock"}, badAllow + ":2: entry for rack has no reason"},
 		{"missing allowlist", []string{"audit", "--no-cache", "--rate", "1000", "--allowlist", filepath.Join(dir, "none.yml"), "testdata/app.lock"}, "none.yml: no such file or directory"},
+		{"missing registry snapshot", []string{"audit", "--format", "json", "--fail-on", "none", "--registry-url", "file://" + filepath.ToSlash(filepath.Join(dir, "typo")), "testdata/app.lock"}, "typo\": stat "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
