@@ -323,8 +323,8 @@ func (l *lexer) code(inInterp bool) {
 			l.pos += 2
 		case c == ':' && (l.peek(1) == '"' || l.peek(1) == '\''):
 			start := l.pos
-			l.pos++
-			q := l.src[l.pos]
+			q := l.src[l.pos+1]
+			l.pos += 2 // past ':' and the opening quote
 			val, lit, _ := l.stringBody(q, q, q == '"')
 			l.emit(token{kind: tSymbol, start: start, end: l.pos, line: l.line, val: val, lit: lit, spaceBefore: spaceBefore})
 		case c == ':' && (isIdentStart(l.peek(1)) || strings.IndexByte("+-*/<=>![%&|^~", l.peek(1)) >= 0 && l.peek(1) != 0) && (spaceBefore || !valueLike(l.prev())):
