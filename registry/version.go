@@ -27,9 +27,10 @@ func CompareVersions(a, b string) int {
 }
 
 // IsPrerelease reports whether RubyGems treats the version number as a
-// prerelease: it contains a letter.
+// prerelease: it contains a letter, or a "-" (which RubyGems reads as
+// ".pre.").
 func IsPrerelease(v string) bool {
-	return strings.IndexFunc(v, isASCIILetter) >= 0
+	return strings.IndexFunc(v, isASCIILetter) >= 0 || strings.Contains(v, "-")
 }
 
 // segment is one run of a version number: digits (with leading zeros

@@ -76,7 +76,9 @@ func TestIsPrerelease(t *testing.T) {
 	}{
 		{"release", "1.0.0", false},
 		{"rc", "1.0.0.rc1", true},
-		{"dash", "1.0-1", false},
+		// RubyGems reads "-" as ".pre.": Gem::Version.new("1.0-1") is
+		// "1.0.pre.1", a prerelease.
+		{"dash", "1.0-1", true},
 		{"dash letter", "1.0-beta", true},
 		{"upper", "2.0.0.BETA", true},
 	}
