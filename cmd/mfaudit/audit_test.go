@@ -707,3 +707,38 @@ func TestAuditCache(t *testing.T) {
 		t.Errorf("nothing cached in --cache-dir: %v", err)
 	}
 }
+
+// TestRootUsage checks the top-level command line: an unknown command is a
+// usage error like an unknown flag, and no argument shows the help.
+func TestRootUsage(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		code       int
+		wantStdout string
+		wantStderr []string
+	}{
+		{name: "unknown command", args: []string{"bogus"}, code: exitUsage,
+			wantStderr: []string{`mfaudit: unknown command "bogus" for "mfaudit"` + "\n", "Run 'mfaudit --help' for usage.\n"}},
+		{name: "misspelt command", args: []string{"audt", "Gemfile.lock"}, code: exitUsage,
+			wantStderr: []string{`mfaudit: unknown command "audt" for "mfaudit" (did you mean audit?)` + "\n", "Run 'mfaudit --help' for usage.\n"}},
+		{name: "no command", args: nil, code: exitOK, wantStdout: "Available Commands:"},
+		{name: "version", args: []string{"--version"}, code: exitOK, wantStdout: "mfaudit version "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, code := runCLI(t, terminal{}, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d; stderr %q", code, tt.code, stderr)
+			}
+			if !strings.Contains(stdout, tt.wantStdout) {
+				t.Errorf("stdout lacks %q:\n%s", tt.wantStdout, stdout)
+			}
+			for _, want := range tt.wantStderr {
+				if !strings.Contains(stderr, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, stderr)
+				}
+			}
+		})
+	}
+}

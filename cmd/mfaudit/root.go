@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -86,6 +88,23 @@ API key.`,
 		Version:       mfauditVersion(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		// Suggest a command within two edits of a misspelt one.
+		SuggestionsMinimumDistance: 2,
+		// Cobra's own "unknown command" error would exit 1 and spread its
+		// suggestions over several lines; make it a one-line usage error.
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return nil
+			}
+			msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+			if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+				msg += " (did you mean " + strings.Join(s, " or ") + "?)"
+			}
+			return usageErrorf(cmd, "%s", msg)
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return cmd.Help()
+		},
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageErrorf(c, "%v", err)
