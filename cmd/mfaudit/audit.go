@@ -353,9 +353,10 @@ func cacheDir(opts *auditOptions) string {
 }
 
 // writeOutput writes the report to path atomically, so readers never see a
-// half-written report.
+// half-written report. Permissions are those a shell redirection would
+// give: an existing report keeps its mode, a new one follows the umask.
 func writeOutput(path string, data []byte) error {
-	if err := replaceFile(path, data, 0o644); err != nil {
+	if err := replaceOutput(path, data); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
