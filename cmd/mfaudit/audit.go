@@ -130,6 +130,9 @@ func checkRegistryURL(raw string) error {
 		if u.Host == "" {
 			return fmt.Errorf("%q names no host", lockfile.RedactURL(raw))
 		}
+		if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+			return fmt.Errorf("%q must not have a query or fragment", lockfile.RedactURL(raw))
+		}
 	case "file":
 		if u.Path == "" {
 			return fmt.Errorf("%q names no directory", raw)

@@ -305,6 +305,8 @@ func TestAuditUsageErrors(t *testing.T) {
 		{"zero rate", []string{"audit", "--rate", "0", "testdata/app.lock"}, "--rate must be above 0"},
 		{"zero concurrency", []string{"audit", "--concurrency", "0", "testdata/app.lock"}, "--concurrency must be at least 1"},
 		{"bad registry scheme", []string{"audit", "--registry-url", "ftp://user:hunter2@mirror.example/", "testdata/app.lock"}, "want an http://, https:// or file:// URL"},
+		{"registry query", []string{"audit", "--registry-url", "https://user:hunter2@mirror.example/?token=1", "testdata/app.lock"}, `"https://REDACTED@mirror.example/?token=1" must not have a query or fragment`},
+		{"registry fragment", []string{"audit", "--registry-url", "https://mirror.example/#x", "testdata/app.lock"}, `"https://mirror.example/#x" must not have a query or fragment`},
 		{"unknown flag", []string{"audit", "--bogus", "testdata/app.lock"}, "unknown flag: --bogus"},
 		{"bad flag value", []string{"audit", "--rate", "fast", "testdata/app.lock"}, `invalid argument "fast"`},
 	}
