@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -253,7 +254,7 @@ func runGemspecCheck(ctx context.Context, opts *gemspecCheckOptions) error {
 			rep.Gemspecs = append(rep.Gemspecs, cf)
 			continue
 		}
-		a, err := gemspec.Analyze(in.src, in.path)
+		a, err := gemspec.Analyze(in.src, judgedPath(in.path))
 		if err != nil {
 			cf.Error = registry.Sanitize(err.Error())
 			rep.Summary.Errors++
@@ -414,7 +415,7 @@ func runGemspecFix(ctx context.Context, opts *gemspecFixOptions) error {
 			errs++
 			continue
 		}
-		ed, err := gemspec.Fix(in.src, in.path, fo)
+		ed, err := gemspec.Fix(in.src, judgedPath(in.path), fo)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "mfaudit: %s\n", registry.Sanitize(err.Error()))
 			errs++
@@ -517,4 +518,24 @@ func writeFileAtomic(path string, old, data []byte) error {
 		return fmt.Errorf("gemspec: %s: %w", path, err)
 	}
 	return nil
+}
+
+// judgedPath is the path the gemspec package judges a file by. Only
+// directories inside the project (the working directory) make a gemspec a
+// vendored copy, so an absolute path inside it is made relative: a gem
+// checked out under some ".../vendor/..." directory and named by its
+// absolute path, as CI jobs name their workspace, is still judged.
+func judgedPath(p string) string {
+	if !filepath.IsAbs(p) {
+		return p
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	rel, err := filepath.Rel(wd, p)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return p
+	}
+	return rel
 }

@@ -289,3 +289,48 @@ func TestGemspecFixFollowsSymlink(t *testing.T) {
 		t.Errorf("target not fixed:\n%s", b)
 	}
 }
+
+// TestGemspecVendoredByProjectPath checks that only directories inside the
+// project (the working directory) make a gemspec vendored: a gem whose own
+// checkout lives under some ".../vendor/..." directory is still judged when
+// named by an absolute path, as CI jobs name $GITHUB_WORKSPACE.
+func TestGemspecVendoredByProjectPath(t *testing.T) {
+	root := writeFiles(t, map[string]string{"vendor/mygem/mygem.gemspec": missingSpec})
+	gem := filepath.Join(root, "vendor", "mygem")
+	tests := []struct {
+		name string
+		cwd  string
+		args []string
+		want int
+	}{
+		{name: "absolute file, inside the project", cwd: gem, args: []string{filepath.Join(gem, "mygem.gemspec")}, want: exitFindings},
+		{name: "absolute directory, inside the project", cwd: gem, args: []string{gem}, want: exitFindings},
+		{name: "the project's current directory", cwd: gem, args: nil, want: exitFindings},
+		{name: "vendored copy inside the project", cwd: root, args: []string{filepath.Join("vendor", "mygem")}, want: exitOK},
+		{name: "vendored copy by absolute path", cwd: root, args: []string{gem}, want: exitOK},
+	}
+	for _, tt := range tests {
+		for _, cmd := range []string{"check", "fix"} {
+			t.Run(tt.name+"/"+cmd, func(t *testing.T) {
+				t.Chdir(tt.cwd)
+				e, out, errOut := newTestEnv()
+				args := append([]string{"gemspec", cmd}, tt.args...)
+				if cmd == "fix" {
+					args = append(args, "--diff")
+				}
+				want := tt.want
+				if cmd == "fix" {
+					// fix exits 0 when it can make the edit, 3 when it
+					// skips the file.
+					want = map[int]int{exitFindings: exitOK, exitOK: exitFindings}[tt.want]
+				}
+				if got := run(context.Background(), args, e); got != want {
+					t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", got, want, out, errOut)
+				}
+				if vendored := strings.Contains(out.String()+errOut.String(), "vendored"); vendored != (tt.want == exitOK) {
+					t.Errorf("vendored skip %v, want %v\nstdout:\n%s\nstderr:\n%s", vendored, tt.want == exitOK, out, errOut)
+				}
+			})
+		}
+	}
+}
