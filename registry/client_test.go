@@ -194,7 +194,9 @@ func TestLatestSelection(t *testing.T) {
 			wantLatest: "1.2.0 x86_64-linux", wantMFA: true, lockedMFA: true,
 		},
 		{
-			name: "ruby build preferred among builds of the latest number",
+			// RubyGems.org judges by one build of the latest number, which
+			// one is undefined: a build without the flag leaves it open.
+			name: "ruby build preferred; builds that disagree do not protect",
 			builds: []fv{
 				{number: "1.16.0", platform: "x86_64-linux"},
 				{number: "1.16.0", platform: "ruby", meta: on},
@@ -202,6 +204,16 @@ func TestLatestSelection(t *testing.T) {
 				{number: "1.15.9", platform: "ruby"},
 			},
 			locked:     [2]string{"1.16.0", "x86_64-linux"},
+			wantLatest: "1.16.0 ruby", wantMFA: false, lockedMFA: false,
+		},
+		{
+			name: "every build of the latest number sets the flag",
+			builds: []fv{
+				{number: "1.16.0", platform: "x86_64-linux", meta: on},
+				{number: "1.16.0", platform: "ruby", meta: on},
+				{number: "1.15.9", platform: "ruby"},
+			},
+			locked:     [2]string{"1.15.9", "ruby"},
 			wantLatest: "1.16.0 ruby", wantMFA: true, lockedMFA: false,
 		},
 		{

@@ -117,8 +117,34 @@ func (g *Gem) Popular() bool {
 
 // MFARequired reports whether RubyGems.org requires MFA to push a new
 // release: the latest release carries a truthy rubygems_mfa_required flag.
+// When that release has several platform builds, RubyGems.org judges by one
+// of them and which one is not defined, so every build must carry the flag.
 func (g *Gem) MFARequired() bool {
-	return g.Latest != nil && g.Latest.MFA().Required()
+	if g.Latest == nil {
+		return false
+	}
+	for _, v := range g.LatestBuilds() {
+		if !v.MFA().Required() {
+			return false
+		}
+	}
+	return true
+}
+
+// LatestBuilds returns every listed build (one per platform) of the latest
+// release's version number, Latest first; nil when there is no release.
+func (g *Gem) LatestBuilds() []*Version {
+	if g.Latest == nil {
+		return nil
+	}
+	builds := []*Version{g.Latest}
+	for i := range g.Versions {
+		v := &g.Versions[i]
+		if v != g.Latest && v.Number == g.Latest.Number {
+			builds = append(builds, v)
+		}
+	}
+	return builds
 }
 
 // SourceCodeURI returns where the gem's source lives, from the latest

@@ -267,7 +267,7 @@ func judge(f *Finding, s *lockfile.Spec, res *registry.Result) {
 	}
 
 	switch {
-	case latest != nil && latest.MFA().Required():
+	case g.MFARequired():
 		f.Status = Protected
 		f.Reason = fmt.Sprintf("latest release %s sets rubygems_mfa_required=%q", f.LatestVersion, *f.MFAFlag)
 	case g.Popular():
@@ -277,22 +277,36 @@ func judge(f *Finding, s *lockfile.Spec, res *registry.Result) {
 			count = "exact total"
 		}
 		f.Reason = fmt.Sprintf("popular (%s downloads, %s): owners must use MFA, but %s",
-			thousands(f.Downloads), count, flagPhrase(latest, f.LatestVersion))
+			thousands(f.Downloads), count, flagPhrase(g, f.LatestVersion))
 	default:
 		f.Status = Unprotected
-		f.Reason = flagPhrase(latest, f.LatestVersion)
+		f.Reason = flagPhrase(g, f.LatestVersion)
 	}
-	f.Reason += lockedNote(f, latest, locked)
+	f.Reason += lockedNote(f, g, locked)
 }
 
 // flagPhrase says why the latest release does not protect the gem.
-func flagPhrase(latest *registry.Version, number string) string {
+func flagPhrase(g *registry.Gem, number string) string {
+	latest := g.Latest
 	if latest == nil {
 		return "no release yet, only prereleases"
 	}
 	flag := latest.MFA()
-	if !flag.Set {
+	switch {
+	case flag.Required():
+		// Another platform build of the same release lacks the flag.
+		var without []string
+		for _, v := range g.LatestBuilds() {
+			if !v.MFA().Required() {
+				without = append(without, registry.Sanitize(v.Platform))
+			}
+		}
+		return fmt.Sprintf("the builds of latest release %s disagree: %s sets rubygems_mfa_required=%q but %s does not, and RubyGems.org may judge by either",
+			number, registry.Sanitize(latest.Platform), registry.Sanitize(flag.Raw), strings.Join(without, ", "))
+	case !flag.Set:
 		return fmt.Sprintf("latest release %s does not set rubygems_mfa_required", number)
+	case flag.Raw == "":
+		return fmt.Sprintf("latest release %s sets rubygems_mfa_required to a blank value, which RubyGems.org reads as unset", number)
 	}
 	return fmt.Sprintf("opted out: latest release %s sets rubygems_mfa_required=%q", number, registry.Sanitize(flag.Raw))
 }
@@ -300,7 +314,7 @@ func flagPhrase(latest *registry.Version, number string) string {
 // lockedNote describes the locked build when it tells the reader something
 // the verdict does not: that it is not listed (yanked), or that its own flag
 // differs from the latest release's.
-func lockedNote(f *Finding, latest, locked *registry.Version) string {
+func lockedNote(f *Finding, g *registry.Gem, locked *registry.Version) string {
 	build := f.Version
 	if f.Platform != "ruby" {
 		build += " (" + f.Platform + ")"
@@ -308,10 +322,10 @@ func lockedNote(f *Finding, latest, locked *registry.Version) string {
 	if locked == nil {
 		return fmt.Sprintf("; locked %s is not listed on RubyGems.org (yanked?)", build)
 	}
-	if locked == latest {
+	if locked == g.Latest {
 		return ""
 	}
-	latestReq := latest != nil && latest.MFA().Required()
+	latestReq := g.MFARequired()
 	if req := locked.MFA().Required(); req != latestReq {
 		if req {
 			return fmt.Sprintf("; locked %s itself requires MFA", build)

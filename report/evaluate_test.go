@@ -63,6 +63,13 @@ func ver(number string, flag ...string) registry.Version {
 	return v
 }
 
+// platformVer is ver for a platform build.
+func platformVer(number, platform string, flag ...string) registry.Version {
+	v := ver(number, flag...)
+	v.Platform = platform
+	return v
+}
+
 // gem builds a Gem whose Latest is Versions[latest] (nil when latest < 0).
 func gem(name string, latest int, versions ...registry.Version) *registry.Gem {
 	g := &registry.Gem{Name: name, Versions: versions}
@@ -156,7 +163,24 @@ func TestEvaluateVerdicts(t *testing.T) {
 			spec:   spec("blank", "1.0", rubygemsSource),
 			result: &registry.Result{Name: "blank", Gem: gem("blank", 0, ver("1.0", ""))},
 			status: Unprotected, flag: ptr(""), lockedMFA: ptr(false), latest: "1.0",
-			reason: []string{`opted out: latest release 1.0 sets rubygems_mfa_required=""`},
+			reason:    []string{"latest release 1.0 sets rubygems_mfa_required to a blank value, which RubyGems.org reads as unset"},
+			notReason: []string{"opted out"},
+		},
+		{
+			name: "platform builds of the latest release disagree",
+			spec: spec("nativegem", "2.0.0", rubygemsSource),
+			result: &registry.Result{Name: "nativegem", Gem: gem("nativegem", 0,
+				ver("2.0.0", "true"), platformVer("2.0.0", "java"), ver("1.0.0"))},
+			status: Unprotected, latest: "2.0.0", flag: ptr("true"), lockedMFA: ptr(true),
+			reason: []string{`the builds of latest release 2.0.0 disagree: ruby sets rubygems_mfa_required="true" but java does not, and RubyGems.org may judge by either`},
+		},
+		{
+			name: "platform builds of the latest release agree",
+			spec: spec("nativeok", "2.0.0", rubygemsSource),
+			result: &registry.Result{Name: "nativeok", Gem: gem("nativeok", 0,
+				ver("2.0.0", "yes"), platformVer("2.0.0", "java", "1"))},
+			status: Protected, latest: "2.0.0", flag: ptr("yes"), lockedMFA: ptr(true),
+			reason: []string{`latest release 2.0.0 sets rubygems_mfa_required="yes"`},
 		},
 		{
 			name:   "prerelease only, even with the flag",
