@@ -72,11 +72,14 @@ type coverage struct {
 	others []string
 	// why explains a spec that is not covered.
 	why string
+	// unknown is set when the lockfile does not say where the spec comes
+	// from: it is then neither judged nor excused.
+	unknown bool
 }
 
 func sourceCoverage(src *lockfile.Source, opts EvaluateOptions) coverage {
 	if src == nil {
-		return coverage{why: "the lockfile names no source for this gem"}
+		return coverage{unknown: true, why: "the lockfile names no source for this gem"}
 	}
 	switch src.Type {
 	case lockfile.SourceGit:
@@ -94,7 +97,7 @@ func sourceCoverage(src *lockfile.Source, opts EvaluateOptions) coverage {
 		return coverage{remote: src.Remote(), why: fmt.Sprintf("from an unknown source type %q", registry.Sanitize(string(src.Type)))}
 	}
 	if len(src.Remotes) == 0 {
-		return coverage{why: "its GEM section names no remote"}
+		return coverage{unknown: true, why: "its GEM section names no remote"}
 	}
 	rg := -1
 	for i, r := range src.Remotes {
@@ -197,6 +200,12 @@ func evaluateSpec(s *lockfile.Spec, res *registry.Result, opts EvaluateOptions) 
 		if s.Source.Type == lockfile.SourceGit {
 			f.Source.Revision = registry.Sanitize(s.Source.Revision)
 		}
+	}
+	if cov.unknown {
+		// Fail closed: a gem of unknown origin is not excused as not_covered.
+		f.Status = Unknown
+		f.Reason = cov.why + ", so where it comes from cannot be judged"
+		return f
 	}
 	if !cov.covered {
 		f.Status = NotCovered

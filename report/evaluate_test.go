@@ -272,6 +272,21 @@ func TestEvaluateVerdicts(t *testing.T) {
 			name: "plugin", spec: spec("plug", "1.0", pluginSource),
 			status: NotCovered, sourceType: "plugin", reason: []string{"from plugin source https://plugin.example/"},
 		},
+		{
+			// Fail closed: a spec whose origin the lockfile does not give is
+			// neither judged nor excused as not_covered.
+			name:   "GEM section without a remote",
+			spec:   spec("orphan", "1.0", &lockfile.Source{Type: lockfile.SourceRubygems, Line: 60}),
+			result: &registry.Result{Name: "orphan", Gem: gem("orphan", 0, ver("1.0", "true"))},
+			status: Unknown, sourceType: "rubygems",
+			reason: []string{"its GEM section names no remote, so where it comes from cannot be judged"},
+		},
+		{
+			name:   "no source at all",
+			spec:   spec("nowhere", "1.0", nil),
+			status: Unknown,
+			reason: []string{"the lockfile names no source for this gem"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
