@@ -248,15 +248,14 @@ func parse(text, path string) (*Lockfile, error) {
 	return p.lf, nil
 }
 
-// countIndented counts the lines of text indented by exactly 4 spaces and
+// countIndented counts the lines of text indented by 4 or 5 spaces and
 // those indented by 6 or more.
 func countIndented(text string) (four, six int) {
 	for rest := text; ; {
-		switch leadingSpaces(rest[:min(len(rest), 6)]) {
-		case 4:
-			four++
-		case 6:
+		if strings.HasPrefix(rest, "      ") {
 			six++
+		} else if strings.HasPrefix(rest, "    ") {
+			four++
 		}
 		i := strings.IndexByte(rest, '\n')
 		if i < 0 {
