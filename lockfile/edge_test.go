@@ -577,3 +577,13 @@ func TestParseReaderWithoutLen(t *testing.T) {
 		t.Errorf("parse through a plain reader differs")
 	}
 }
+
+// TestIsRubySpace checks isRubySpace against Ruby's \s class for every byte.
+func TestIsRubySpace(t *testing.T) {
+	for c := range 256 {
+		want := strings.IndexByte(" \t\n\v\f\r", byte(c)) >= 0
+		if got := isRubySpace(byte(c)); got != want {
+			t.Errorf("isRubySpace(%#x) = %v, want %v", c, got, want)
+		}
+	}
+}
