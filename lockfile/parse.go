@@ -212,13 +212,15 @@ func parse(text, path string) (*Lockfile, error) {
 
 	// Size the slabs so that they need not grow: a spec is a 4-space line
 	// and a dependency of a spec a 6-space one; a requirement takes a
-	// dependency line, or a comma more, and DEPENDENCIES adds a few.
+	// dependency line, or a comma more, and DEPENDENCIES adds a few. (The
+	// commas count no more than the lines, lest a line of them cost
+	// gigabytes.)
 	specs, deep := countIndented(text)
 	p.specs = make([]Spec, 0, specs)
 	p.specDeps = make([]span, 0, specs)
 	p.deps = make([]Dependency, 0, deep)
 	p.depReqs = make([]span, 0, deep)
-	p.reqs = make([]string, 0, deep+strings.Count(text, ",")+deep/4+1)
+	p.reqs = make([]string, 0, deep+min(strings.Count(text, ","), deep)+deep/4+1)
 	p.byFull = make(map[string]int, specs)
 
 	lineNo := 0
