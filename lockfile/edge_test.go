@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -149,6 +150,23 @@ func TestParseTooLarge(t *testing.T) {
 	_, err := Parse(io.LimitReader(endless{}, MaxSize+1), "big.lock")
 	if err == nil || err.Error() != "big.lock: file is larger than 64 MiB, too large for a lockfile" {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// TestParseMemoryBounded checks that the slabs are sized by what the text
+// can hold: a megabyte of commas on one line costs a few megabytes, not the
+// sixteen a requirement slot for each comma would.
+func TestParseMemoryBounded(t *testing.T) {
+	in := gem("    rake (13.0.6)", "      a (>= 1"+strings.Repeat(",", 1<<20)+")")
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := Parse(strings.NewReader(in), "t.lock")
+	runtime.ReadMemStats(&after)
+	if err == nil {
+		t.Fatal("no error for empty requirements")
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 4<<20 {
+		t.Errorf("parsing %d bytes allocated %d bytes", len(in), n)
 	}
 }
 
@@ -575,5 +593,15 @@ func TestParseReaderWithoutLen(t *testing.T) {
 	}
 	if !equalLockfiles(got, want) || len(got.Specs) == 0 {
 		t.Errorf("parse through a plain reader differs")
+	}
+}
+
+// TestIsRubySpace checks isRubySpace against Ruby's \s class for every byte.
+func TestIsRubySpace(t *testing.T) {
+	for c := range 256 {
+		want := strings.IndexByte(" \t\n\v\f\r", byte(c)) >= 0
+		if got := isRubySpace(byte(c)); got != want {
+			t.Errorf("isRubySpace(%#x) = %v, want %v", c, got, want)
+		}
 	}
 }

@@ -106,6 +106,7 @@ var nameVersionSeeds = []string{
 	"rake", "rake (13.0.6)", "nokogiri (1.16.0-x86_64-linux)", "rails!", "rails (~> 7.0)!",
 	"rake (10.3.2) sha256=abc", "ra ke (1.0)", "a (1) (2)", "a (1-b) c)", "x (1.0)! tok", "x ()",
 	"x (1-)", "x (", "x )", "a (b) (c-d) e", "! x", "a!b", "a (1)!!", "a (1) ", "a  (1)",
+	"x! (1.0) tok", "a (1) b)c", "a (1) b c", "a (1-x) y) z", "a (1)  b", "a (1) )",
 }
 
 func checkNameVersion(t *testing.T, s string) {

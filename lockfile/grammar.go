@@ -32,12 +32,21 @@ type nameVersion struct {
 // rest of the line match without a version group.
 func matchNameVersion(s string) nameVersion {
 	n := len(s)
-	// Fast path for the common "name (version)": the group closes at the
-	// end, and opens at the first " (" unless a "!" right before it lets a
-	// shorter name match with "! (...)" as a pinned marker and a token.
-	if n > 0 && s[n-1] == ')' {
-		if k := strings.IndexByte(s, '('); k > 0 && k < n-1 && s[k-1] == ' ' && (k == 1 || s[k-2] != '!') {
+	if k := strings.IndexByte(s, '('); k > 0 && s[k-1] == ' ' {
+		// Fast path for the common "name (version)": the group closes at
+		// the end, and opens at the first " (" unless a "!" right before it
+		// lets a shorter name match with "! (...)" as a pinned marker and a
+		// token.
+		if s[n-1] == ')' && (k == 1 || s[k-2] != '!') {
 			return versionMatch(s, k-1, n-1)
+		}
+		// Fast path for "name (version) token", a CHECKSUMS line: when the
+		// token has no space and no ")", the first ")" after the " (" is the
+		// last that can close the group, and no shorter name matches.
+		if c := k + strings.IndexByte(s[k:], ')'); c > k && c+2 < n && s[c+1] == ' ' {
+			if tok := s[c+2:]; strings.IndexByte(tok, ' ') < 0 && strings.IndexByte(tok, ')') < 0 {
+				return versionMatch(s, k-1, c)
+			}
 		}
 	}
 	lastSpace := strings.LastIndexByte(s, ' ')
@@ -115,9 +124,10 @@ func (m *nameVersion) setTail(t string) {
 	}
 }
 
-// isRubySpace reports whether c is in Ruby's \s class.
+// isRubySpace reports whether c is in Ruby's \s class: a space, or one of
+// the consecutive bytes \t, \n, \v, \f and \r.
 func isRubySpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+	return c == ' ' || c-'\t' <= '\r'-'\t'
 }
 
 // trimRubySpace removes leading and trailing Ruby whitespace, like String#strip.

@@ -11,7 +11,6 @@ func (lf *Lockfile) link() {
 		return
 	}
 	// Specs of one name form a chain through next, starting at first[name].
-	// A name is deleted from first once expanded.
 	first := make(map[string]int32, n)
 	next := make([]int32, n)
 	for i := n - 1; i >= 0; i-- {
@@ -27,13 +26,13 @@ func (lf *Lockfile) link() {
 	parent := make([]int32, n)
 	depth := make([]int32, n) // 0: not reached
 	queue := make([]int32, 0, n)
-	// reach enqueues every spec named name, reached from parent p at depth d.
+	// reach enqueues every spec named name, reached from parent p at depth
+	// d, unless the name was reached before.
 	reach := func(name string, p, d int32) {
 		j, ok := first[name]
-		if !ok {
+		if !ok || depth[j] != 0 {
 			return
 		}
-		delete(first, name)
 		for ; j >= 0; j = next[j] {
 			depth[j], parent[j] = d, p
 			queue = append(queue, j)

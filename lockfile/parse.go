@@ -210,15 +210,17 @@ func parse(text, path string) (*Lockfile, error) {
 		}
 	}
 
-	// Size the slabs for a typical lockfile, where specs take about a
-	// quarter of the lines and their dependencies about half.
-	lines := strings.Count(text, "\n") + 1
-	specs, deep := lines/4+1, lines/2+1
+	// Size the slabs so that they need not grow: a spec is a 4-space line
+	// and a dependency of a spec a 6-space one; a requirement takes a
+	// dependency line, or a comma more, and DEPENDENCIES adds a few. (The
+	// commas count no more than the lines, lest a line of them cost
+	// gigabytes.)
+	specs, deep := countIndented(text)
 	p.specs = make([]Spec, 0, specs)
 	p.specDeps = make([]span, 0, specs)
 	p.deps = make([]Dependency, 0, deep)
 	p.depReqs = make([]span, 0, deep)
-	p.reqs = make([]string, 0, deep+deep/4)
+	p.reqs = make([]string, 0, deep+min(strings.Count(text, ","), deep)+deep/4+1)
 	p.byFull = make(map[string]int, specs)
 
 	lineNo := 0
@@ -246,6 +248,23 @@ func parse(text, path string) (*Lockfile, error) {
 	}
 	p.finish()
 	return p.lf, nil
+}
+
+// countIndented counts the lines of text indented by 4 or 5 spaces and
+// those indented by 6 or more.
+func countIndented(text string) (four, six int) {
+	for rest := text; ; {
+		if strings.HasPrefix(rest, "      ") {
+			six++
+		} else if strings.HasPrefix(rest, "    ") {
+			four++
+		}
+		i := strings.IndexByte(rest, '\n')
+		if i < 0 {
+			return four, six
+		}
+		rest = rest[i+1:]
+	}
 }
 
 // line handles one non-blank line, as LockfileParser#initialize does.
