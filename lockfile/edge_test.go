@@ -170,6 +170,26 @@ func TestParseMemoryBounded(t *testing.T) {
 	}
 }
 
+// TestParseMemoryBoundedBlankLines checks that indented blank lines, which
+// Bundler skips, cannot make Parse reserve room for millions of specs.
+func TestParseMemoryBoundedBlankLines(t *testing.T) {
+	in := gem("    rake (13.0.6)") + strings.Repeat("    \n      \n", 1<<19)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	lf, err := Parse(strings.NewReader(in), "t.lock")
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lf.Specs) != 1 {
+		t.Errorf("got %d specs, want 1", len(lf.Specs))
+	}
+	// The text is read and kept once (6 MiB); the slabs add little.
+	if n := after.TotalAlloc - before.TotalAlloc; n > 5*uint64(len(in)) {
+		t.Errorf("parsing %d bytes allocated %d bytes", len(in), n)
+	}
+}
+
 type failingReader struct{}
 
 func (failingReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire") }

@@ -216,6 +216,10 @@ func parse(text, path string) (*Lockfile, error) {
 	// commas count no more than the lines, lest a line of them cost
 	// gigabytes.)
 	specs, deep := countIndented(text)
+	// Past what any real lockfile needs, let the slabs grow instead: a
+	// hostile file of indented blank lines must not cost gigabytes before
+	// its first error.
+	specs, deep = min(specs, maxPresize), min(deep, maxPresize)
 	p.specs = make([]Spec, 0, specs)
 	p.specDeps = make([]span, 0, specs)
 	p.deps = make([]Dependency, 0, deep)
@@ -249,6 +253,10 @@ func parse(text, path string) (*Lockfile, error) {
 	p.finish()
 	return p.lf, nil
 }
+
+// maxPresize bounds the slabs sized before parsing; real lockfiles hold a
+// few hundred specs and a few thousand dependency lines.
+const maxPresize = 1 << 14
 
 // countIndented counts the lines of text indented by 4 or 5 spaces and
 // those indented by 6 or more.
