@@ -21,6 +21,9 @@ const (
 	AllowActive  = "active"  // allowlisted at least one finding
 	AllowExpired = "expired" // past its expiry date: allows nothing
 	AllowStale   = "stale"   // matched no finding that needed it
+	// AllowUnchecked: the entry's gem is locked but was left out of the
+	// audit (--only direct), so whether the entry is needed is not known.
+	AllowUnchecked = "unchecked"
 )
 
 // DefaultAllowlistName is the allowlist file looked for next to a lockfile.
@@ -52,6 +55,7 @@ type AllowEntry struct {
 	Line    int
 
 	matches int
+	omitted bool // its gem was locked but left out of an audit
 }
 
 // Expired reports whether the entry no longer allows at time now: it allows
@@ -197,6 +201,11 @@ func (al *Allowlist) Apply(lr *LockfileReport, now time.Time) {
 	if al == nil {
 		return
 	}
+	for _, e := range al.Entries {
+		if lr.omitted[e.Gem] {
+			e.omitted = true
+		}
+	}
 	for i := range lr.Gems {
 		f := &lr.Gems[i]
 		if f.Status == Protected {
@@ -235,6 +244,8 @@ func (al *Allowlist) States(now time.Time) []AllowlistEntryState {
 		switch {
 		case e.Expired(now):
 			st.State = AllowExpired
+		case e.matches == 0 && e.omitted:
+			st.State = AllowUnchecked
 		case e.matches == 0:
 			st.State = AllowStale
 		default:

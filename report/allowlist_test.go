@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mfaudit/mfaudit/lockfile"
+	"github.com/mfaudit/mfaudit/registry"
 )
 
 func TestParseAllowlist(t *testing.T) {
@@ -220,5 +223,47 @@ func TestNilAllowlist(t *testing.T) {
 	al.Apply(&lr, time.Now())
 	if lr.Gems[0].Allowlisted || al.States(time.Now()) != nil {
 		t.Error("a nil allowlist allowed something")
+	}
+}
+
+// TestAllowlistOnlyDirect checks that --only direct, which leaves
+// transitive gems out of the audit, does not tell the user to remove the
+// entries those gems need.
+func TestAllowlistOnlyDirect(t *testing.T) {
+	now := time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
+	unprotected := gem("x", 0, ver("1.0"))
+	direct := spec("direct", "1.0", rubygemsSource)
+	transitive := spec("transitive", "1.0", rubygemsSource)
+	transitive.Direct, transitive.Path = false, []string{"direct", "transitive"}
+	lf := &lockfile.Lockfile{Path: "Gemfile.lock", Specs: []*lockfile.Spec{direct, transitive}}
+	results := map[string]registry.Result{
+		"direct":     {Name: "direct", Gem: unprotected},
+		"transitive": {Name: "transitive", Gem: unprotected},
+	}
+	for _, tt := range []struct {
+		onlyDirect bool
+		want       map[string]string
+	}{
+		{true, map[string]string{"transitive": AllowUnchecked, "direct": AllowActive, "gone": AllowStale}},
+		{false, map[string]string{"transitive": AllowActive, "direct": AllowActive, "gone": AllowStale}},
+	} {
+		al, err := ParseAllowlist(strings.NewReader(`allow:
+  - gem: transitive
+    reason: reviewed
+  - gem: direct
+    reason: reviewed
+  - gem: gone
+    reason: removed from the Gemfile
+`), ".mfaudit.yml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		lr := Evaluate(lf, results, EvaluateOptions{OnlyDirect: tt.onlyDirect})
+		al.Apply(&lr, now)
+		for _, st := range al.States(now) {
+			if st.State != tt.want[st.Gem] {
+				t.Errorf("only direct %v: %s is %s, want %s", tt.onlyDirect, st.Gem, st.State, tt.want[st.Gem])
+			}
+		}
 	}
 }

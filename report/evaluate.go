@@ -166,7 +166,14 @@ func Evaluate(lf *lockfile.Lockfile, results map[string]registry.Result, opts Ev
 		lr.Warnings = append(lr.Warnings, Warning{Line: w.Line, Message: registry.Sanitize(w.Msg)})
 	}
 	for _, s := range lf.Specs {
-		if s == nil || (opts.OnlyDirect && !s.Direct) {
+		if s == nil {
+			continue
+		}
+		if opts.OnlyDirect && !s.Direct {
+			if lr.omitted == nil {
+				lr.omitted = map[string]bool{}
+			}
+			lr.omitted[s.Name] = true
 			continue
 		}
 		res, ok := results[s.Name]

@@ -106,6 +106,10 @@ type LockfileReport struct {
 	Path     string    `json:"path"`
 	Gems     []Finding `json:"gems"`
 	Warnings []Warning `json:"warnings,omitempty"`
+
+	// omitted holds the names of the locked gems left out of Gems (by
+	// --only direct), so the allowlist does not call their entries stale.
+	omitted map[string]bool
 }
 
 // Summary counts findings per status.
