@@ -273,11 +273,14 @@ func printNotes(w io.Writer, r *report.Report) {
 
 // resolveLockfiles turns the arguments into lockfile paths: a directory
 // stands for the lockfile Bundler would use in it; no argument means the
-// current directory. Paths named twice are audited once.
+// current directory. Paths named twice are audited once. An absolute path
+// inside the working directory is made relative to it, as code scanning
+// wants SARIF locations relative to the checkout ($GITHUB_WORKSPACE/...).
 func resolveLockfiles(args []string) ([]string, error) {
 	if len(args) == 0 {
 		args = []string{"."}
 	}
+	wd, _ := os.Getwd()
 	var out []string
 	seen := map[string]bool{}
 	for _, a := range args {
@@ -294,6 +297,11 @@ func resolveLockfiles(args []string) ([]string, error) {
 		key := filepath.Clean(p)
 		if abs, err := filepath.Abs(p); err == nil {
 			key = abs
+		}
+		if filepath.IsAbs(p) && wd != "" {
+			if rel, err := filepath.Rel(wd, p); err == nil && filepath.IsLocal(rel) {
+				p = rel
+			}
 		}
 		if !seen[key] {
 			seen[key] = true

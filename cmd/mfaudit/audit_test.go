@@ -453,6 +453,15 @@ func TestAuditArguments(t *testing.T) {
 		t.Errorf("summary counts %d findings, want 24", r.Summary.Total())
 	}
 
+	// An absolute path inside the working directory is reported relative
+	// to it, so SARIF locations map onto the checkout.
+	t.Chdir(dir)
+	stdout, stderr, code = runCLI(t, terminal{}, "audit", "--no-cache", "--rate", "1000", "--registry-url", fr.URL(), "--format", "sarif",
+		filepath.Join(dir, "one", "Gemfile.lock"))
+	if code != exitFindings || !strings.Contains(stdout, `"uri": "one/Gemfile.lock"`) {
+		t.Errorf("absolute path: exit %d, stderr %s, stdout %.300s", code, stderr, stdout)
+	}
+
 	// No argument: the lockfile in the current directory.
 	t.Chdir(two)
 	stdout, stderr, code = runCLI(t, terminal{}, "audit", "--no-cache", "--rate", "1000", "--registry-url", fr.URL(), "--format", "json")
