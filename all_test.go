@@ -25,10 +25,14 @@ var allowed = map[string][]string{
 		module + "/lockfile", module + "/registry",
 		"github.com/olekukonko/tablewriter", "go.yaml.in/yaml/v3",
 	},
+	"report/atomicfile": {},
 	"campaign": {
 		module + "/gemspec", module + "/registry", module + "/report",
+		module + "/report/atomicfile",
 		"github.com/google/go-github/v62/github", "golang.org/x/sync/errgroup",
 	},
+	// githubtest is a fake GitHub for tests: the standard library only.
+	"campaign/githubtest": {},
 	"cmd/mfaudit": {
 		module + "/lockfile", module + "/registry", module + "/report",
 		module + "/gemspec", module + "/campaign",

@@ -19,6 +19,7 @@ import (
 	"github.com/mfaudit/mfaudit/lockfile"
 	"github.com/mfaudit/mfaudit/registry"
 	"github.com/mfaudit/mfaudit/report"
+	"github.com/mfaudit/mfaudit/report/atomicfile"
 )
 
 // auditOptions are the inputs of one audit, checked by the command.
@@ -367,7 +368,7 @@ func cacheDir(opts *auditOptions) string {
 // half-written report. Permissions are those a shell redirection would
 // give: an existing report keeps its mode, a new one follows the umask.
 func writeOutput(path string, data []byte) error {
-	if err := replaceOutput(path, data); err != nil {
+	if err := atomicfile.ReplaceOutput(path, data); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil

@@ -18,6 +18,7 @@ import (
 
 	"github.com/mfaudit/mfaudit/gemspec"
 	"github.com/mfaudit/mfaudit/registry"
+	"github.com/mfaudit/mfaudit/report/atomicfile"
 )
 
 func newGemspecCmd(e *env) *cobra.Command {
@@ -509,7 +510,7 @@ func writeFileAtomic(path string, old, data []byte) error {
 	if !bytes.Equal(current, old) {
 		return fmt.Errorf("gemspec: %s: changed while it was being fixed; not written", path)
 	}
-	err = replaceFile(real, data, fi.Mode().Perm())
+	err = atomicfile.Replace(real, data, fi.Mode().Perm())
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {

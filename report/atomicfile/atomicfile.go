@@ -1,4 +1,8 @@
-package main
+// Package atomicfile replaces files so that a reader, or a crash, never
+// sees half of one: the data goes to a temporary file in the same
+// directory, is synced, and is renamed over the target. mfaudit writes
+// reports, gemspec edits and campaign state files this way.
+package atomicfile
 
 import (
 	"errors"
@@ -9,19 +13,17 @@ import (
 	"strconv"
 )
 
-// replaceFile writes data to path through a temporary file in the same
-// directory, synced, given perm and renamed over path, so that a reader
-// (or a crash) never sees half a file.
-func replaceFile(path string, data []byte, perm fs.FileMode) error {
+// Replace writes data to path atomically and gives the file mode perm.
+func Replace(path string, data []byte, perm fs.FileMode) error {
 	return replace(path, data, &perm)
 }
 
-// replaceOutput is replaceFile for a file the user names, which may not
-// exist yet: an existing file keeps its mode, and a new one gets 0666 less
-// the umask, as a shell redirection would create it.
-func replaceOutput(path string, data []byte) error {
+// ReplaceOutput is Replace for a file the user names, which may not exist
+// yet: an existing regular file keeps its mode, and a new one gets 0666
+// less the umask, as a shell redirection would create it.
+func ReplaceOutput(path string, data []byte) error {
 	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
-		return replaceFile(path, data, fi.Mode().Perm())
+		return Replace(path, data, fi.Mode().Perm())
 	}
 	return replace(path, data, nil)
 }
@@ -29,7 +31,8 @@ func replaceOutput(path string, data []byte) error {
 // replace writes data atomically; a nil perm leaves the temporary file's
 // mode to the umask.
 func replace(path string, data []byte, perm *fs.FileMode) (err error) {
-	tmp, err := createTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
+	dir := filepath.Dir(path)
+	tmp, err := createTemp(dir, "."+filepath.Base(path)+".tmp-")
 	if err != nil {
 		return err
 	}
@@ -53,7 +56,20 @@ func replace(path string, data []byte, perm *fs.FileMode) (err error) {
 	if err = tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	syncDir(dir)
+	return nil
+}
+
+// syncDir makes a rename in dir durable where the system allows it; a
+// failure only weakens durability after a power loss, never atomicity.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
 }
 
 // createTemp creates a new file named prefix plus a random suffix in dir

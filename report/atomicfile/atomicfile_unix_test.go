@@ -1,6 +1,6 @@
 //go:build unix
 
-package main
+package atomicfile
 
 import (
 	"io/fs"
@@ -10,10 +10,10 @@ import (
 	"testing"
 )
 
-// TestWriteOutputMode checks that --output treats permissions like a shell
+// TestReplaceOutputMode checks that ReplaceOutput treats permissions like a shell
 // redirection: a new report gets 0666 less the umask, an existing one keeps
 // its mode, so a private report never becomes world-readable.
-func TestWriteOutputMode(t *testing.T) {
+func TestReplaceOutputMode(t *testing.T) {
 	tests := []struct {
 		name     string
 		umask    int
@@ -38,7 +38,7 @@ func TestWriteOutputMode(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if err := writeOutput(path, []byte("{}\n")); err != nil {
+			if err := ReplaceOutput(path, []byte("{}\n")); err != nil {
 				t.Fatal(err)
 			}
 			fi, err := os.Stat(path)
