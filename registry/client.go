@@ -385,6 +385,29 @@ func (c *Client) fetch(ctx context.Context, name string) (*Gem, error) {
 	return g, nil
 }
 
+// Links asks for the gem document (GET /api/v1/gems/NAME.json) and returns
+// its links. RubyGems.org fills them from the latest release's metadata
+// when that sets any link, and otherwise from the links its owners edited
+// on the site, with the gemspec's homepage as homepage_uri; so they name a
+// repository for gems whose versions list does not. It costs one request
+// (none from a fresh cache) and is not memoised: an audit never needs it.
+func (c *Client) Links(ctx context.Context, name string) (Links, error) {
+	if err := ValidName(name); err != nil {
+		return Links{}, fmt.Errorf("registry: %w", err)
+	}
+	var links Links
+	requests := 0
+	err := c.document(ctx, kindGem, name, &requests, func(body []byte) error {
+		var err error
+		links, err = parseLinks(body)
+		return err
+	})
+	if err != nil {
+		return Links{}, fmt.Errorf("registry: gem %q: links: %w", name, err)
+	}
+	return links, nil
+}
+
 // needsExactDownloads reports whether the exact total can change the
 // verdict: the flag does not protect the gem, and the listed downloads are
 // close to the popular-gem threshold but do not already exceed it.

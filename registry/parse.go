@@ -100,3 +100,32 @@ func decodeJSON(body []byte, v any) error {
 	}
 	return fmt.Errorf("unexpected JSON: %w", err)
 }
+
+// parseLinks decodes the link fields of GET /api/v1/gems/NAME.json.
+func parseLinks(body []byte) (Links, error) {
+	var g struct {
+		Homepage      *string `json:"homepage_uri"`
+		SourceCode    *string `json:"source_code_uri"`
+		BugTracker    *string `json:"bug_tracker_uri"`
+		Changelog     *string `json:"changelog_uri"`
+		Documentation *string `json:"documentation_uri"`
+		Wiki          *string `json:"wiki_uri"`
+	}
+	if err := decodeJSON(body, &g); err != nil {
+		return Links{}, fmt.Errorf("gem info: %w", err)
+	}
+	str := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return Sanitize(*p)
+	}
+	return Links{
+		Homepage:      str(g.Homepage),
+		SourceCode:    str(g.SourceCode),
+		BugTracker:    str(g.BugTracker),
+		Changelog:     str(g.Changelog),
+		Documentation: str(g.Documentation),
+		Wiki:          str(g.Wiki),
+	}, nil
+}

@@ -171,6 +171,16 @@ func (g *Gem) SourceCodeURI() string {
 	return ""
 }
 
+// Links are the URLs RubyGems.org shows on a gem's page; "" when unset.
+type Links struct {
+	Homepage      string
+	SourceCode    string
+	BugTracker    string
+	Changelog     string
+	Documentation string
+	Wiki          string
+}
+
 // maxNameLen bounds gem names; the longest on RubyGems.org is far shorter,
 // and the bound keeps cache file names within every file system's limit.
 const maxNameLen = 200
