@@ -583,3 +583,34 @@ func checkJSONFaithful(t *testing.T, out string) {
 		t.Errorf("ESC was not kept as an escape")
 	}
 }
+
+// TestReadJSON reads back what the JSON renderer writes, and refuses what
+// is not a report.
+func TestReadJSON(t *testing.T) {
+	r := renderSample()
+	var buf bytes.Buffer
+	if err := Render(&buf, "json", r, RenderOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadJSON(&buf, "report.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Findings()) != len(r.Findings()) || got.Summary != r.Summary {
+		t.Fatalf("read back %d findings, summary %+v; want %d, %+v", len(got.Findings()), got.Summary, len(r.Findings()), r.Summary)
+	}
+	for i, f := range got.Findings() {
+		if w := r.Findings()[i]; f.Name != w.Name || f.Status != w.Status {
+			t.Errorf("finding %d: %s %s, want %s %s", i, f.Name, f.Status, w.Name, w.Status)
+		}
+	}
+	for _, bad := range []struct{ in, want string }{
+		{"{\n  \"schema\": \"other/v1\"\n}", `report.json: schema "other/v1"`},
+		{"{\n\n  \"schema\": ,\n}", "report.json:3: not a JSON report"},
+		{"GEM\n  remote: https://rubygems.org/\n", "report.json:1: not a JSON report"},
+	} {
+		if _, err := ReadJSON(strings.NewReader(bad.in), "report.json"); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("ReadJSON(%q) = %v, want an error containing %q", bad.in, err, bad.want)
+		}
+	}
+}

@@ -3,6 +3,8 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 )
 
@@ -47,4 +49,27 @@ func normalized(r *Report) *Report {
 		out.Gate.FailOn = []Status{}
 	}
 	return &out
+}
+
+// ReadJSON reads a report written with --format json, for the commands
+// that start from an earlier audit. path names it in errors. A document
+// that is not the mfaudit/v1 contract is an error.
+func ReadJSON(r io.Reader, path string) (*Report, error) {
+	data, err := io.ReadAll(io.LimitReader(r, 256<<20))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var rep Report
+	if err := json.Unmarshal(data, &rep); err != nil {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			line := 1 + bytes.Count(data[:min(int(syn.Offset), len(data))], []byte("\n"))
+			return nil, fmt.Errorf("%s:%d: not a JSON report: %v", path, line, err)
+		}
+		return nil, fmt.Errorf("%s: not an mfaudit JSON report: %v", path, err)
+	}
+	if rep.Schema != Schema {
+		return nil, fmt.Errorf("%s: schema %q, want %q (a report of mfaudit audit --format json)", path, rep.Schema, Schema)
+	}
+	return &rep, nil
 }
