@@ -171,7 +171,7 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 		BaseURL:     opts.registryURL,
 		Rate:        opts.rate,
 		Concurrency: opts.concurrency,
-		CacheDir:    cacheDir(opts),
+		CacheDir:    cacheDir(opts.noCache, opts.cacheDir, opts.registryURL),
 		UserAgent:   registry.UserAgent(mfauditVersion()),
 		OnDone:      prog.done,
 	})
@@ -347,14 +347,16 @@ func loadAllowlists(explicit string, paths []string) ([]*report.Allowlist, error
 	return out, nil
 }
 
-func cacheDir(opts *auditOptions) string {
-	if opts.noCache || strings.HasPrefix(opts.registryURL, "file:") {
+// cacheDir returns the registry cache directory to use: none with
+// --no-cache or a file:// registry, else --cache-dir or the default.
+func cacheDir(noCache bool, explicit, registryURL string) string {
+	if noCache || strings.HasPrefix(registryURL, "file:") {
 		// A local snapshot is as fast as the cache, and must not fill it
 		// with answers a later run against the real registry would reuse.
 		return ""
 	}
-	if opts.cacheDir != "" {
-		return opts.cacheDir
+	if explicit != "" {
+		return explicit
 	}
 	dir, err := registry.DefaultCacheDir()
 	if err != nil {

@@ -11,6 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
+
+	"github.com/mfaudit/mfaudit/campaign"
 )
 
 // version is set by -ldflags "-X main.version=..."; otherwise it is read from
@@ -39,6 +41,11 @@ type env struct {
 	stdoutWidth int
 	getenv      func(string) string
 	now         func() time.Time
+	// ghToken asks the gh command for its token for a host; nil when gh
+	// must not be asked.
+	ghToken func(ctx context.Context, host string) (string, error)
+	// tuneGitHub, when set, adjusts the GitHub client's pacing (tests).
+	tuneGitHub func(*campaign.GitHubOptions)
 }
 
 func newSystemEnv() *env {
@@ -57,6 +64,7 @@ func newSystemEnv() *env {
 		stderrTTY:   term.IsTerminal(int(os.Stderr.Fd())),
 		getenv:      os.Getenv,
 		now:         time.Now,
+		ghToken:     ghAuthToken,
 	}
 }
 
@@ -109,6 +117,6 @@ API key.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageErrorf(c, "%v", err)
 	})
-	root.AddCommand(newAuditCmd(e), newGemspecCmd(e))
+	root.AddCommand(newAuditCmd(e), newGemspecCmd(e), newCampaignCmd(e))
 	return root
 }
