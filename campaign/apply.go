@@ -21,8 +21,9 @@ type ApplyOptions struct {
 // campaign's branch and opens the pull request, journalling every step in
 // st before and after it is made. Every repository's outcome in p is
 // updated (opened, failed, held); one repository's failure does not stop
-// the others. Apply returns an error only when ctx ends or the state
-// cannot be saved — then it stops at once, and a re-run finishes the job.
+// the others. Apply returns an error only when ctx ends, the state cannot
+// be saved, or the forge's rate limit outlasts the pause allowed
+// (ErrRateLimited) — then it stops at once, and a re-run finishes the job.
 func (c *Campaign) Apply(ctx context.Context, p *Plan, st *State, opts ApplyOptions) error {
 	var viewer *Account
 	opened := 0
@@ -38,9 +39,7 @@ func (c *Campaign) Apply(ctx context.Context, p *Plan, st *State, opts ApplyOpti
 			continue
 		}
 		if opts.MaxPRs > 0 && opened >= opts.MaxPRs {
-			rp.Outcome = OutcomeHeld
-			rp.Reason = fmt.Sprintf("not opened: --max-prs %d reached; the next run opens it", opts.MaxPRs)
-			setGems(rp, OutcomeHeld, rp.Reason)
+			hold(p.Repos[i:i+1], fmt.Sprintf("not opened: --max-prs %d reached; the next run opens it", opts.MaxPRs))
 			continue
 		}
 		if viewer == nil {
@@ -69,12 +68,27 @@ func (c *Campaign) Apply(ctx context.Context, p *Plan, st *State, opts ApplyOpti
 				return err
 			}
 			c.logf("%s: failed: %v", rp.Repo, err)
+			if errors.Is(err, ErrRateLimited) {
+				hold(p.Repos[i+1:], "not attempted: the run stopped at GitHub's rate limit; run it again later")
+				p.Summary = summarize(p.Repos, p.Summary.Gems)
+				return err
+			}
 		default:
 			opened++
 		}
 	}
 	p.Summary = summarize(p.Repos, p.Summary.Gems)
 	return nil
+}
+
+// hold marks the repositories still to be done as held.
+func hold(rs []RepoPlan, reason string) {
+	for i := range rs {
+		if rs[i].Outcome == OutcomeOpen || rs[i].Outcome == OutcomeResume {
+			rs[i].Outcome, rs[i].Reason = OutcomeHeld, reason
+			setGems(&rs[i], OutcomeHeld, reason)
+		}
+	}
 }
 
 // setGems gives the outcome to every gem that was to be part of the pull

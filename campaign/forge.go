@@ -14,6 +14,10 @@ var (
 	// ErrExists: the branch or pull request being created already exists;
 	// an earlier run got this far.
 	ErrExists = errors.New("already exists")
+	// ErrRateLimited: the forge asks to wait longer than the run may
+	// pause. The limit holds for every call, so the run stops; running it
+	// again later carries on.
+	ErrRateLimited = errors.New("rate limited for longer than the run may wait")
 )
 
 // Forge is the part of a code host the campaign uses: a dozen calls, read

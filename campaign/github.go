@@ -209,7 +209,7 @@ func (g *gitHub) do(ctx context.Context, k callKind, what string, call func(cont
 		if d, why, ok := rateLimitPause(resp, err, time.Now()); ok {
 			pauses++
 			if d > g.opts.MaxPause || pauses > 20 {
-				return fmt.Errorf("%s: %s: would have to wait %s: %w", what, why, d.Round(time.Second), err)
+				return fmt.Errorf("%s: %s: would have to wait %s (%w): %v", what, why, d.Round(time.Second), ErrRateLimited, err)
 			}
 			g.notify(fmt.Sprintf("GitHub %s during %s; pausing %s (until %s), then resuming",
 				why, what, d.Round(time.Second), time.Now().Add(d).Format("15:04:05")))

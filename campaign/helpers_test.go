@@ -145,7 +145,11 @@ func (w *world) forge() Forge {
 	w.t.Helper()
 	f, err := NewGitHub(GitHubOptions{
 		URL: w.gh.URL(), Token: "ghp_test_token_never_printed",
-		WriteInterval: time.Millisecond, SearchInterval: time.Millisecond, ReadInterval: time.Microsecond,
+		// Paced far faster than GitHub allows (TestPacerWindows checks
+		// the real bounds), so that a campaign of 30 repositories does not
+		// wait a minute for the 80-writes window.
+		WriteInterval: time.Millisecond, WritesPerMinute: 1 << 20, WritesPerHour: 1 << 20,
+		SearchInterval: time.Millisecond, ReadInterval: time.Microsecond,
 		ForkPoll: 5 * time.Millisecond, Retries: -1,
 		Notify: func(msg string) { w.log("pause: " + msg) },
 	})

@@ -69,6 +69,7 @@ type RepoPlan struct {
 
 	text       rendered
 	branchHead string // the existing branch's commit (OutcomeResume)
+	err        error  // why the outcome is OutcomeError
 }
 
 // Base locates the commit an edit is made on.
@@ -111,7 +112,8 @@ type FileEdit struct {
 // Plan decides, for every target, what a run would do. It only reads.
 // The state, when not nil, tells where an earlier run put its fork; the
 // plan does not depend on it. Failures to read one gem or repository are
-// outcomes (OutcomeError), not errors; Plan fails only when ctx ends.
+// outcomes (OutcomeError), not errors; Plan fails only when ctx ends or
+// the forge's rate limit outlasts the pause allowed (ErrRateLimited).
 func (c *Campaign) Plan(ctx context.Context, targets []Target, st *State) (*Plan, error) {
 	p := &Plan{Branch: c.opts.Branch}
 	viewer, err := c.opts.Forge.Viewer(ctx)
@@ -166,6 +168,9 @@ func (c *Campaign) Plan(ctx context.Context, targets []Target, st *State) (*Plan
 			c.planRepo(ctx, rp, repo, viewer, st)
 			if err := ctx.Err(); err != nil {
 				return nil, err
+			}
+			if rp.err != nil && errors.Is(rp.err, ErrRateLimited) {
+				return nil, rp.err
 			}
 		}
 		p.Repos = append(p.Repos, *rp)
@@ -402,6 +407,7 @@ func forgeName(f ForgeKind) string {
 func (c *Campaign) planRepo(ctx context.Context, rp *RepoPlan, repo *Repo, viewer *Account, st *State) {
 	rp.Branch = c.opts.Branch
 	fail := func(err error) {
+		rp.err = err
 		rp.Outcome, rp.Reason = OutcomeError, err.Error()
 		for i := range rp.Gems {
 			rp.Gems[i].Outcome, rp.Gems[i].Reason = OutcomeError, err.Error()
