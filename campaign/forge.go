@@ -18,6 +18,12 @@ var (
 	// pause. The limit holds for every call, so the run stops; running it
 	// again later carries on.
 	ErrRateLimited = errors.New("rate limited for longer than the run may wait")
+	// ErrNoToken: Viewer was asked without a token; reads still work,
+	// anonymously.
+	ErrNoToken = errors.New("no token")
+	// ErrUnauthorized: the forge refused the token (revoked, expired,
+	// mistyped); nothing can be done with it.
+	ErrUnauthorized = errors.New("the forge refused the token")
 )
 
 // Forge is the part of a code host the campaign uses: a dozen calls, read

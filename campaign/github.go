@@ -320,7 +320,7 @@ func classify(what string, err error) error {
 				return fmt.Errorf("%s: %w (%s)", what, ErrExists, oneLine(text))
 			}
 		case http.StatusUnauthorized:
-			return fmt.Errorf("%s: GitHub refused the token (401): %w", what, err)
+			return fmt.Errorf("%s: %w (401 %s)", what, ErrUnauthorized, oneLine(er.Message))
 		}
 	}
 	return fmt.Errorf("%s: %w", what, err)
@@ -341,6 +341,9 @@ func split(fullName string) (string, string, error) {
 }
 
 func (g *gitHub) Viewer(ctx context.Context) (*Account, error) {
+	if g.opts.Token == "" {
+		return nil, ErrNoToken
+	}
 	g.viewerOnce.Do(func() {
 		var u *github.User
 		g.viewerErr = g.do(ctx, read, "GET /user", func(ctx context.Context) (resp *github.Response, err error) {

@@ -399,3 +399,31 @@ func TestReadFailuresAreErrors(t *testing.T) {
 		t.Errorf("summary %+v", p.Summary)
 	}
 }
+
+// TestTokens: without a token a plan reads anonymously and assumes a fork;
+// a token GitHub refuses stops the plan with one clear error.
+func TestTokens(t *testing.T) {
+	w := newWorld(t)
+	seedFleet(w)
+	anon, err := NewGitHub(GitHubOptions{URL: w.gh.URL(), ReadInterval: time.Microsecond, SearchInterval: time.Microsecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := w.campaign(Options{Forge: anon}).Plan(context.Background(), targets("widget"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rp := repoPlan(t, p, "acme/widget"); rp.Outcome != OutcomeOpen || !rp.Fork || p.Viewer != "" {
+		t.Errorf("anonymous plan: %s fork=%v viewer=%q", rp.Outcome, rp.Fork, p.Viewer)
+	}
+	for _, r := range w.gh.Requests() {
+		if r.Auth != "" || r.Path == "/api/v3/user" {
+			t.Errorf("anonymous plan sent %s %s with Authorization %q", r.Method, r.Path, r.Auth)
+		}
+	}
+	w.gh.Script("GET", `/user$`, 1, githubtest.Response{Status: 401, Body: `{"message":"Bad credentials"}`})
+	_, err = w.campaign(Options{}).Plan(context.Background(), targets("widget"), nil)
+	if !errors.Is(err, ErrUnauthorized) || !strings.Contains(err.Error(), "Bad credentials") {
+		t.Errorf("plan with a refused token: %v", err)
+	}
+}

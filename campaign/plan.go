@@ -117,14 +117,17 @@ type FileEdit struct {
 func (c *Campaign) Plan(ctx context.Context, targets []Target, st *State) (*Plan, error) {
 	p := &Plan{Branch: c.opts.Branch}
 	viewer, err := c.opts.Forge.Viewer(ctx)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		c.logf("cannot tell whose token this is (%v): pull requests will be planned from a fork", err)
-		viewer = nil
-	} else {
+	switch {
+	case err == nil:
 		p.Viewer = viewer.Login
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case errors.Is(err, ErrNoToken):
+		viewer = nil
+	default:
+		// A token the forge refuses, or a forge that cannot be reached,
+		// would fail every repository: say it once.
+		return nil, fmt.Errorf("campaign: asking GitHub whose token this is: %w", err)
 	}
 
 	r := &resolver{c: c, repos: map[string]repoAnswer{}}

@@ -147,7 +147,12 @@ where it stands: open, draft, declined (closed without being merged), or
 merged. For a merged one it asks RubyGems.org whether a release with the
 flag is out: "merged, not released" means the gem is not protected yet.
 It writes nothing.`,
-		Args: cobra.NoArgs,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErrorf(cmd, "%q takes no arguments, got %q (the pull requests come from --state)", cmd.CommandPath(), args[0])
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkCampaignOptions(cmd, opts); err != nil {
 				return err
@@ -266,7 +271,7 @@ func runCampaign(ctx context.Context, e *env, opts *campaignOptions) error {
 		return err
 	}
 	if !opts.apply && !opts.quiet && plan.Summary.PullRequests+plan.Summary.Resume > 0 {
-		fmt.Fprintln(e.stderr, "mfaudit: dry run: nothing was written; add --apply to `mfaudit campaign run` to open these pull requests")
+		fmt.Fprintln(e.stderr, "mfaudit: dry run: nothing was written; `mfaudit campaign run --apply` with the same arguments opens these pull requests")
 	}
 	if opts.apply && !opts.quiet {
 		fmt.Fprintf(e.stderr, "mfaudit: state recorded in %s; `mfaudit campaign status` follows the pull requests\n", st.Path())
