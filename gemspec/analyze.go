@@ -191,13 +191,16 @@ func pathSkip(path string) *Skip {
 
 // generatedMarkers are header comments of generated gemspecs: the
 // Gem::Specification#to_ruby stub line, jeweler's and code generators'
-// warnings, dry-rb's repo-sync note.
+// warnings, dry-rb's repo-sync and devtools notes.
 var generatedMarkers = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)^#\s*stub:`),
 	regexp.MustCompile(`(?i)\bgenerated\b`),
 	regexp.MustCompile(`(?i)\bdo not edit\b`),
 	regexp.MustCompile(`(?i)\bjeweler\b`),
 	regexp.MustCompile(`(?i)\bthis file is synced from\b`),
+	// dry-rb's gemspecs before repo-sync: "this file is managed by
+	// dry-rb/devtools project".
+	regexp.MustCompile(`(?i)\bthis file is managed by\b`),
 }
 
 // generatedHeader looks for a generated-file marker in the comments that
@@ -216,7 +219,7 @@ func (f *file) generatedHeader() *Skip {
 		}
 		low := strings.ToLower(c.text)
 		if !strings.Contains(low, "generated") && !strings.Contains(low, "do not edit") && !strings.Contains(low, "jeweler") &&
-			!strings.Contains(low, "stub:") && !strings.Contains(low, "synced from") {
+			!strings.Contains(low, "stub:") && !strings.Contains(low, "synced from") && !strings.Contains(low, "managed by") {
 			continue
 		}
 		for _, m := range generatedMarkers {
