@@ -246,3 +246,38 @@ func TestCampaignFromReport(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeCampaign keeps the README's campaign example the real output
+// of TestCampaignDemo's golden files.
+func TestReadmeCampaign(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ golden, cmd string }{
+		{"campaign-plan.txt", "$ mfaudit campaign plan"},
+		{"campaign-run.txt", "$ mfaudit campaign run --apply"},
+		{"campaign-status.txt", "$ mfaudit campaign status"},
+	} {
+		data, err := os.ReadFile(filepath.Join("testdata", "golden", tc.golden))
+		if err != nil {
+			t.Fatal(err)
+		}
+		stdout, stderr, _ := strings.Cut(string(data), "--- stderr\n")
+		// As a terminal shows them: the steps, the table, the last note.
+		progress, last := "", ""
+		if strings.Contains(tc.golden, "run") {
+			lines := strings.SplitAfter(strings.TrimSuffix(stderr, "\n"), "\n")
+			progress, last = strings.Join(lines[:len(lines)-1], ""), lines[len(lines)-1]+"\n"
+		}
+		want := strings.ReplaceAll(progress+stdout+last, "$STATE/campaign.json", "~/.local/state/mfaudit/campaign.json")
+		i := strings.Index(string(readme), tc.cmd)
+		if i < 0 {
+			t.Fatalf("README.md has no %q example", tc.cmd)
+		}
+		_, block, _ := strings.Cut(string(readme[i:]), "\n")
+		if !strings.HasPrefix(block, want+"```\n") {
+			t.Errorf("README.md's %q example is not the output of %s; it should read:\n%s", tc.cmd, tc.golden, want)
+		}
+	}
+}
