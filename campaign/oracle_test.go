@@ -1,76 +1,18 @@
 package campaign
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mfaudit/mfaudit/campaign/githubtest"
 	"github.com/mfaudit/mfaudit/gemspec"
+	"github.com/mfaudit/mfaudit/gemspec/gemspectest"
 )
-
-// rubySpec is one specification as RubyGems loaded it.
-type rubySpec struct {
-	Name     string     `json:"name"`
-	Metadata [][]string `json:"metadata"` // key, key class, value, value class
-}
-
-type rubyFile struct {
-	Path   string     `json:"path"`
-	Loaded bool       `json:"loaded"`
-	Specs  []rubySpec `json:"specs"`
-}
-
-// loadWithRuby loads gemspecs with real RubyGems, in one process, with the
-// gemspec package's loader script.
-func loadWithRuby(t *testing.T, paths []string) map[string]rubyFile {
-	t.Helper()
-	ruby, err := exec.LookPath("ruby")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("ruby is not installed, and CI is set: the RubyGems oracle must run in CI (.ci/run installs it)")
-		}
-		fmt.Fprintln(os.Stderr, "SKIP: ruby is not installed; the RubyGems oracle test of committed gemspecs did not run")
-		t.Skip("ruby is not installed")
-	}
-	script, err := filepath.Abs(filepath.Join("..", "gemspec", "testdata", "load_specs.rb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, ruby, append([]string{script}, paths...)...)
-	cmd.Env = append(os.Environ(), "RUBYOPT=", "BUNDLE_GEMFILE=")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("ruby: %v\n%s", err, stderr.String())
-	}
-	files := map[string]rubyFile{}
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var f rubyFile
-		if err := json.Unmarshal(sc.Bytes(), &f); err != nil {
-			t.Fatalf("ruby output %q: %v", sc.Text(), err)
-		}
-		files[f.Path] = f
-	}
-	if len(files) != len(paths) {
-		t.Fatalf("ruby reported %d files, want %d\nstderr: %s", len(files), len(paths), stderr.String())
-	}
-	return files
-}
 
 // styleGems seeds one repository per gemspec style fixture of the gemspec
 // package (each named after the real gem whose style it follows), and
@@ -173,7 +115,7 @@ func TestCommittedGemspecsLoadInRubyGems(t *testing.T) {
 		}
 		t.Fatalf("%d gems edited, want the %d whose gemspec lacks the flag", edited, editable)
 	}
-	loaded := loadWithRuby(t, files)
+	loaded := gemspectest.Load(t, files)
 	for _, pp := range pairs {
 		before, after := loaded[pp.before], loaded[pp.after]
 		if !before.Loaded || !after.Loaded || len(before.Specs) != len(after.Specs) {
@@ -204,7 +146,7 @@ func TestCommittedGemspecsLoadInRubyGems(t *testing.T) {
 }
 
 // others is a spec's metadata without the MFA key, as text.
-func others(s rubySpec) string {
+func others(s gemspectest.Spec) string {
 	var kv []string
 	for _, m := range s.Metadata {
 		if m[0] != gemspec.MFAKey {

@@ -96,6 +96,7 @@ type GemPlan struct {
 	Reason  string        `json:"reason"`
 
 	dir string // the link's directory hint
+	err error  // why the outcome is OutcomeError
 }
 
 // FileEdit is one gemspec the pull request changes.
@@ -138,6 +139,9 @@ func (c *Campaign) Plan(ctx context.Context, targets []Target, st *State) (*Plan
 		gp, ref, repo := r.resolve(ctx, t)
 		if err := ctx.Err(); err != nil {
 			return nil, err
+		}
+		if gp.err != nil && errors.Is(gp.err, ErrRateLimited) {
+			return nil, gp.err
 		}
 		p.Summary.Gems++
 		var key string
@@ -275,7 +279,7 @@ func (r *resolver) resolve(ctx context.Context, t Target) (gp GemPlan, ref *Repo
 		gp.Outcome, gp.Reason = OutcomeNotOnRubyGems, "RubyGems.org has no gem of this name"
 		return gp, nil, nil
 	case err != nil:
-		gp.Outcome, gp.Reason = OutcomeError, "RubyGems.org lookup failed: "+err.Error()
+		gp.Outcome, gp.Reason, gp.err = OutcomeError, "RubyGems.org lookup failed: "+err.Error(), err
 		return gp, nil, nil
 	}
 	if g.Latest != nil {
@@ -346,7 +350,7 @@ func (r *resolver) resolve(ctx context.Context, t Target) (gp GemPlan, ref *Repo
 		gp.Reason = fmt.Sprintf("%s (from %s) does not exist, or is private", found, l.field)
 		return gp, &found, nil
 	case ans.err != nil:
-		gp.Outcome, gp.Reason = OutcomeError, "reading the repository failed: "+ans.err.Error()
+		gp.Outcome, gp.Reason, gp.err = OutcomeError, "reading the repository failed: "+ans.err.Error(), ans.err
 		return gp, &found, nil
 	}
 	if ans.note != "" {
@@ -594,6 +598,9 @@ func (c *Campaign) judgeGem(ctx context.Context, gp *GemPlan, files *repoFiles, 
 		gp.Reason = fmt.Sprintf("no gemspec in %s defines a gem named %q", repo.FullName, gp.Gem)
 		if len(found.looked) > 0 {
 			gp.Reason += " (read " + strings.Join(limit(found.looked, 5), ", ") + ")"
+		}
+		if files.tree.Truncated {
+			gp.Reason += "; GitHub listed only part of this very large repository"
 		}
 		return
 	}

@@ -1,70 +1,18 @@
 package gemspec
 
 import (
-	"bufio"
 	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/mfaudit/mfaudit/gemspec/gemspectest"
 )
 
-// rubySpec is one specification as RubyGems loaded it.
-type rubySpec struct {
-	Name     string     `json:"name"`
-	Metadata [][]string `json:"metadata"` // key, key class, value, value class
-}
-
-type rubyFile struct {
-	Path   string     `json:"path"`
-	Loaded bool       `json:"loaded"`
-	Specs  []rubySpec `json:"specs"`
-}
-
-// loadWithRuby loads gemspecs with real RubyGems, all in one process.
-func loadWithRuby(t *testing.T, paths []string) map[string]rubyFile {
-	t.Helper()
-	ruby, err := exec.LookPath("ruby")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("ruby is not installed, and CI is set: the RubyGems oracle must run in CI (.ci/run installs it)")
-		}
-		fmt.Fprintln(os.Stderr, "SKIP: ruby is not installed; the RubyGems oracle test did not run")
-		t.Skip("ruby is not installed; the RubyGems oracle test did not run")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, ruby, append([]string{filepath.Join("testdata", "load_specs.rb")}, paths...)...)
-	cmd.Env = append(os.Environ(), "RUBYOPT=", "BUNDLE_GEMFILE=")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("ruby: %v\n%s", err, stderr.String())
-	}
-	files := map[string]rubyFile{}
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var f rubyFile
-		if err := json.Unmarshal(sc.Bytes(), &f); err != nil {
-			t.Fatalf("ruby output %q: %v", sc.Text(), err)
-		}
-		files[f.Path] = f
-	}
-	if len(files) != len(paths) {
-		t.Fatalf("ruby reported %d files, want %d\nstderr: %s", len(files), len(paths), stderr.String())
-	}
-	return files
-}
-
 // others returns the metadata without the MFA key, as key/value text.
-func others(s rubySpec) map[string]string {
+func others(s gemspectest.Spec) map[string]string {
 	m := map[string]string{}
 	for _, kv := range s.Metadata {
 		if kv[0] != MFAKey {
@@ -76,7 +24,7 @@ func others(s rubySpec) map[string]string {
 
 // rubyState judges a loaded specification the way RubyGems and
 // RubyGems.org do.
-func rubyState(s rubySpec) State {
+func rubyState(s gemspectest.Spec) State {
 	state := Missing
 	for _, kv := range s.Metadata {
 		if kv[1] != "String" || kv[3] != "String" {
@@ -107,7 +55,7 @@ func TestOracleRubyGems(t *testing.T) {
 		names = append(names, name)
 		paths = append(paths, filepath.Join("testdata", "styles", "in", name), filepath.Join("testdata", "styles", "want", name))
 	}
-	loaded := loadWithRuby(t, paths)
+	loaded := gemspectest.Load(t, paths)
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			inPath := filepath.Join("testdata", "styles", "in", name)

@@ -2,7 +2,7 @@
 # Gem::Specification.load and prints one JSON object per file: whether it
 # loaded, and every specification created while it was evaluated (a file
 # may define several), with each metadata key and value and their classes.
-# Used by the oracle test of the gemspec package.
+# Used by the oracle tests (package gemspectest).
 require "json"
 require "rubygems"
 
