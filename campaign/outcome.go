@@ -68,6 +68,10 @@ const (
 	OutcomeError Outcome = "error"
 )
 
+// OutcomeSkipMixed sums up a repository whose gems are skipped for
+// different reasons.
+const OutcomeSkipMixed Outcome = "skipped"
+
 // rank orders outcomes for display: what will happen first, errors last.
 func (o Outcome) rank() int {
 	switch o {
