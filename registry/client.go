@@ -112,6 +112,7 @@ type Stats struct {
 	RateLimited  int64   // 429 answers seen
 	ServerErrors int64   // 5xx answers seen
 	CacheErrors  int64   // cache entries that could not be written
+	BadBodies    int64   // 200 answers whose body did not parse (retried)
 	Rate         float64 // the request rate now in force (lowered after 429s)
 }
 
@@ -132,8 +133,8 @@ type Client struct {
 	rateMu      sync.Mutex
 	rateChanged time.Time
 
-	requests, cacheHits, notModified, retries atomic.Int64
-	rateLimited, serverErrors, cacheErrors    atomic.Int64
+	requests, cacheHits, notModified, retries         atomic.Int64
+	rateLimited, serverErrors, cacheErrors, badBodies atomic.Int64
 }
 
 // call is one gem's lookup, shared by everyone asking for that gem.
@@ -251,6 +252,7 @@ func (c *Client) Stats() Stats {
 		RateLimited:  c.rateLimited.Load(),
 		ServerErrors: c.serverErrors.Load(),
 		CacheErrors:  c.cacheErrors.Load(),
+		BadBodies:    c.badBodies.Load(),
 		Rate:         float64(c.limiter.Limit()),
 	}
 }
@@ -477,7 +479,7 @@ func (c *Client) document(ctx context.Context, kind, name string, requests *int,
 			hdr.Set("If-Modified-Since", ent.LastModified)
 		}
 	}
-	resp, err := c.do(ctx, u, hdr, requests)
+	resp, err := c.do(ctx, u, hdr, requests, parse)
 	if err != nil {
 		return err
 	}
@@ -504,9 +506,7 @@ func (c *Client) document(ctx context.Context, kind, name string, requests *int,
 		c.save(key, &cacheEntry{URL: key.shown, Status: http.StatusNotFound, Stored: now})
 		return ErrNotFound
 	}
-	if err := parse(resp.body); err != nil {
-		return fmt.Errorf("GET %s: %w", redactURL(u), err)
-	}
+	// do has parsed the 200's body.
 	c.save(key, &cacheEntry{
 		URL:          key.shown,
 		Status:       http.StatusOK,
@@ -576,8 +576,9 @@ func (e permanentError) Unwrap() error { return e.err }
 
 // do sends a GET, retrying 429s, 5xx answers and transport errors with
 // jittered exponential backoff. It returns 200, 304 and 404 answers; any
-// other status is an error. requests counts what was sent.
-func (c *Client) do(ctx context.Context, u *url.URL, hdr http.Header, requests *int) (*response, error) {
+// other status is an error. A 200 whose body parse rejects (cut short by a
+// proxy or a mirror) is retried like a 5xx. requests counts what was sent.
+func (c *Client) do(ctx context.Context, u *url.URL, hdr http.Header, requests *int, parse func([]byte) error) (*response, error) {
 	shown := redactURL(u)
 	throttled := 0 // 429 answers so far
 	for attempt := 0; ; attempt++ {
@@ -594,7 +595,15 @@ func (c *Client) do(ctx context.Context, u *url.URL, hdr http.Header, requests *
 				return nil, fmt.Errorf("GET %s: %w", shown, perm.err)
 			}
 			failure = fmt.Errorf("GET %s: %w", shown, err)
-		case resp.status == http.StatusOK, resp.status == http.StatusNotModified, resp.status == http.StatusNotFound:
+		case resp.status == http.StatusOK:
+			perr := parse(resp.body)
+			if perr == nil {
+				c.speedUp()
+				return resp, nil
+			}
+			c.badBodies.Add(1)
+			failure = fmt.Errorf("GET %s: %w", shown, perr)
+		case resp.status == http.StatusNotModified, resp.status == http.StatusNotFound:
 			c.speedUp()
 			return resp, nil
 		case resp.status == http.StatusTooManyRequests:

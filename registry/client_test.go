@@ -470,6 +470,33 @@ func TestTruncatedJSON(t *testing.T) {
 	}
 }
 
+// TestTruncatedBodyRetried: a 200 cut short by a proxy is retried like a
+// 5xx, and the gem is answered once a whole body comes.
+func TestTruncatedBodyRetried(t *testing.T) {
+	f := newFakeRegistry(t)
+	full := fixture(t, "api/v1/versions/standard.json")
+	f.versions("standard", full)
+	f.setHook(func(w http.ResponseWriter, r *http.Request, n int) bool {
+		if n > 2 {
+			return false
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(full[:len(full)/3]) // a 200, cut short
+		return true
+	})
+	c := testClient(t, f, Options{})
+	g, err := c.Gem(context.Background(), "standard")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Latest == nil || g.Latest.Number != "1.42.1" || g.Requests != 3 {
+		t.Errorf("latest %v after %d requests, want 1.42.1 after 3", g.Latest, g.Requests)
+	}
+	if st := c.Stats(); st.BadBodies != 2 || st.Retries != 2 {
+		t.Errorf("stats %+v, want 2 bad bodies retried", st)
+	}
+}
+
 func TestHungResponseTimesOut(t *testing.T) {
 	f := newFakeRegistry(t)
 	f.setHook(func(w http.ResponseWriter, r *http.Request, n int) bool {
