@@ -63,6 +63,50 @@ func IsRubygemsOrg(remote string) bool {
 	return u.Path == "" || u.Path == "/"
 }
 
+// RubygemsRemotes returns an IsRubygemsOrg for EvaluateOptions that also
+// counts the given remotes — a company's proxy of RubyGems.org, such as an
+// Artifactory or Gemstash URL — as RubyGems.org. A lockfile remote matches
+// one of them when scheme, host (any letter case), port and path (less a
+// trailing slash) are the same; credentials are ignored. An entry that is
+// not an http(s) URL with a host is an error.
+func RubygemsRemotes(remotes []string) (func(string) bool, error) {
+	if len(remotes) == 0 {
+		return IsRubygemsOrg, nil
+	}
+	keys := map[string]bool{}
+	for _, r := range remotes {
+		k, ok := remoteKey(r)
+		if !ok {
+			return nil, fmt.Errorf("%q is not an http(s) URL of a gem server", lockfile.RedactURL(r))
+		}
+		keys[k] = true
+	}
+	return func(remote string) bool {
+		if IsRubygemsOrg(remote) {
+			return true
+		}
+		k, ok := remoteKey(remote)
+		return ok && keys[k]
+	}, nil
+}
+
+// remoteKey is what two remotes must share to be the same gem server.
+func remoteKey(raw string) (string, bool) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Opaque != "" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", false
+	}
+	scheme := strings.ToLower(u.Scheme)
+	if scheme != "http" && scheme != "https" {
+		return "", false
+	}
+	port := u.Port()
+	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
+		port = ""
+	}
+	return scheme + "://" + strings.ToLower(u.Hostname()) + ":" + port + strings.TrimRight(u.EscapedPath(), "/"), true
+}
+
 // coverage says how a spec's source relates to RubyGems.org.
 type coverage struct {
 	covered bool   // judged by RubyGems.org's policy

@@ -492,3 +492,39 @@ func show[T any](p *T) string {
 	}
 	return fmt.Sprint(*p)
 }
+
+// TestRubygemsRemotes: a company proxy of RubyGems.org named with
+// --rubygems-remote counts as RubyGems.org; look-alikes do not.
+func TestRubygemsRemotes(t *testing.T) {
+	is, err := RubygemsRemotes([]string{"https://artifactory.example.com/api/gems/rubygems-remote/", "http://gemstash.internal:9292"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		remote string
+		want   bool
+	}{
+		{"https://rubygems.org/", true},
+		{"https://artifactory.example.com/api/gems/rubygems-remote/", true},
+		{"https://ARTIFACTORY.example.com:443/api/gems/rubygems-remote", true},
+		{"https://deploy:s3cr3t@artifactory.example.com/api/gems/rubygems-remote/", true},
+		{"https://artifactory.example.com/api/gems/private/", false},
+		{"http://artifactory.example.com/api/gems/rubygems-remote/", false},
+		{"http://gemstash.internal:9292/", true},
+		{"http://gemstash.internal/", false},
+		{"https://artifactory.example.com.evil.test/api/gems/rubygems-remote/", false},
+	}
+	for _, tt := range tests {
+		if got := is(tt.remote); got != tt.want {
+			t.Errorf("%q: %v, want %v", tt.remote, got, tt.want)
+		}
+	}
+	for _, bad := range []string{"gemstash.internal", "ftp://x/", "https:///x", "https://x/?q=1"} {
+		if _, err := RubygemsRemotes([]string{bad}); err == nil {
+			t.Errorf("RubygemsRemotes(%q) accepted it", bad)
+		}
+	}
+	if none, _ := RubygemsRemotes(nil); none("https://artifactory.example.com/api/gems/rubygems-remote/") {
+		t.Error("without remotes, a proxy is RubyGems.org")
+	}
+}

@@ -36,6 +36,9 @@ type auditOptions struct {
 	failOn      []report.Status
 	allowlist   string
 	quiet       bool
+	// isRubygemsOrg tells RubyGems.org remotes, --rubygems-remote included.
+	isRubygemsOrg   func(string) bool
+	rubygemsRemotes []string
 }
 
 const auditLong = `Audit reads each lockfile (a Gemfile.lock or gems.locked, or a directory
@@ -93,6 +96,9 @@ func newAuditCmd(e *env) *cobra.Command {
 					return usageErrorf(cmd, "--registry-url: %v", err)
 				}
 			}
+			if opts.isRubygemsOrg, err = report.RubygemsRemotes(opts.rubygemsRemotes); err != nil {
+				return usageErrorf(cmd, "--rubygems-remote: %v", err)
+			}
 			return runAudit(cmd.Context(), e, opts)
 		},
 	}
@@ -108,6 +114,7 @@ func newAuditCmd(e *env) *cobra.Command {
 	f.StringVar(&failOn, "fail-on", "unprotected,unknown", "comma-separated `statuses` that fail the gate (exit 3), or none")
 	f.StringVar(&opts.allowlist, "allowlist", "", "allowlist `FILE` for every lockfile (default: "+report.DefaultAllowlistName+" next to each lockfile, if present)")
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print no progress or notes on stderr, only errors")
+	f.StringArrayVar(&opts.rubygemsRemotes, "rubygems-remote", nil, "count this lockfile remote `URL` as RubyGems.org: a company proxy of it (repeatable)")
 
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("only", cobra.FixedCompletions([]string{"direct"}, cobra.ShellCompDirectiveNoFileComp))
@@ -164,7 +171,7 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 		return err
 	}
 
-	evalOpts := report.EvaluateOptions{OnlyDirect: opts.onlyDirect}
+	evalOpts := report.EvaluateOptions{OnlyDirect: opts.onlyDirect, IsRubygemsOrg: opts.isRubygemsOrg}
 	names := report.LookupNames(lockfiles, evalOpts)
 	prog := newProgress(e.stderr, e.stderrTTY && !opts.quiet, len(names))
 	client, err := registry.New(registry.Options{

@@ -753,3 +753,49 @@ func TestRootUsage(t *testing.T) {
 		})
 	}
 }
+
+// TestAuditRubygemsRemote: a lockfile resolved through a company proxy of
+// RubyGems.org is not covered until --rubygems-remote names the proxy; the
+// gems are then judged on the registry, and the proxy's credentials stay
+// out of the report.
+func TestAuditRubygemsRemote(t *testing.T) {
+	fr := appRegistry(t)
+	dir := writeFiles(t, map[string]string{"Gemfile.lock": `GEM
+  remote: https://ci:t0ken@artifactory.example.com/api/gems/rubygems-remote/
+  specs:
+    nokogiri (1.16.5)
+    rack (3.1.0)
+
+PLATFORMS
+  ruby
+
+DEPENDENCIES
+  nokogiri
+  rack
+`})
+	lock := filepath.Join(dir, "Gemfile.lock")
+	out, _, code := runCLI(t, terminal{}, "audit", "--format", "json", "--registry-url", fr.URL(), lock)
+	if code != exitOK || strings.Count(out, `"status": "not_covered"`) != 2 {
+		t.Fatalf("without the flag: exit %d\n%s", code, out)
+	}
+	out, stderr, code := runCLI(t, terminal{}, "audit", "--format", "json", "--registry-url", fr.URL(),
+		"--rubygems-remote", "https://artifactory.example.com/api/gems/rubygems-remote", lock)
+	if code != exitFindings {
+		t.Fatalf("with the flag: exit %d, stderr %s", code, stderr)
+	}
+	var r struct {
+		Summary struct{ Protected, Unprotected int } `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Summary.Protected != 1 || r.Summary.Unprotected != 1 {
+		t.Errorf("summary %+v, want rack protected and nokogiri unprotected", r.Summary)
+	}
+	if strings.Contains(out, "t0ken") {
+		t.Error("the proxy's credentials are in the report")
+	}
+	if _, stderr, code := runCLI(t, terminal{}, "audit", "--rubygems-remote", "artifactory.example.com", lock); code != exitUsage || !strings.Contains(stderr, "--rubygems-remote") {
+		t.Errorf("a bare host: exit %d, %s", code, stderr)
+	}
+}

@@ -37,6 +37,8 @@ type campaignOptions struct {
 	cacheDir    string
 	noCache     bool
 	quiet       bool
+	// rubygemsRemotes count as RubyGems.org (company proxies of it).
+	rubygemsRemotes []string
 
 	// run only
 	apply    bool
@@ -127,6 +129,7 @@ func newCampaignPlanCmd(e *env, isRun bool) *cobra.Command {
 	f.IntVar(&opts.concurrency, "concurrency", 8, "most registry requests in flight")
 	f.StringVar(&opts.cacheDir, "cache-dir", "", "cache registry answers in `DIR` (default: mfaudit in the user cache directory)")
 	f.BoolVar(&opts.noCache, "no-cache", false, "neither read nor write the registry cache")
+	f.StringArrayVar(&opts.rubygemsRemotes, "rubygems-remote", nil, "count this lockfile remote `URL` as RubyGems.org: a company proxy of it (repeatable)")
 	if isRun {
 		f.BoolVar(&opts.apply, "apply", false, "make the changes: fork, push the branch, open the pull requests")
 		f.IntVar(&opts.maxPRs, "max-prs", 0, "open at most `N` pull requests in this run (0: no limit)")
@@ -196,6 +199,9 @@ func checkCampaignOptions(cmd *cobra.Command, opts *campaignOptions) error {
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 			return usageErrorf(cmd, "--github-url: %q: want https://HOST of a GitHub Enterprise Server", lockfile.RedactURL(opts.githubURL))
 		}
+	}
+	if _, err := report.RubygemsRemotes(opts.rubygemsRemotes); err != nil {
+		return usageErrorf(cmd, "--rubygems-remote: %v", err)
 	}
 	if opts.rate < 0 || (opts.rate == 0 && cmd.Flags().Changed("rate")) {
 		return usageErrorf(cmd, "--rate must be above 0, got %g", opts.rate)
@@ -433,7 +439,11 @@ func campaignTargets(ctx context.Context, opts *campaignOptions, client *registr
 				return nil, err
 			}
 		}
-		var evalOpts report.EvaluateOptions
+		is, err := report.RubygemsRemotes(opts.rubygemsRemotes)
+		if err != nil {
+			return nil, err
+		}
+		evalOpts := report.EvaluateOptions{IsRubygemsOrg: is}
 		results := report.Results(client.Lookup(ctx, report.LookupNames(lfs, evalOpts)))
 		if err := ctx.Err(); err != nil {
 			return nil, err
