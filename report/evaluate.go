@@ -206,6 +206,7 @@ func Results(rs []registry.Result) map[string]registry.Result {
 // unknown and counts as a failed lookup.
 func Evaluate(lf *lockfile.Lockfile, results map[string]registry.Result, opts EvaluateOptions) LockfileReport {
 	lr := LockfileReport{Path: registry.Sanitize(lf.Path), Gems: []Finding{}}
+	deps := &dependents{lf: lf}
 	for _, w := range lf.Warnings {
 		lr.Warnings = append(lr.Warnings, Warning{Line: w.Line, Message: registry.Sanitize(w.Msg)})
 	}
@@ -225,7 +226,14 @@ func Evaluate(lf *lockfile.Lockfile, results map[string]registry.Result, opts Ev
 		if ok {
 			rp = &res
 		}
-		lr.Gems = append(lr.Gems, evaluateSpec(s, rp, opts))
+		f := evaluateSpec(s, rp, opts)
+		if f.Status == Unprotected || f.Status == Unknown {
+			f.via = deps.of(s.Name)
+			for i, v := range f.via {
+				f.via[i] = registry.Sanitize(v)
+			}
+		}
+		lr.Gems = append(lr.Gems, f)
 	}
 	return lr
 }

@@ -51,13 +51,17 @@ func statusList() string {
 	return strings.Join(names, ", ")
 }
 
-// New assembles a Report from per-lockfile results, with its Summary, and
-// the gate set to DefaultFailOn.
+// New assembles a Report from per-lockfile results, with its Summary, the
+// Aggregate when there are several lockfiles, and the gate set to
+// DefaultFailOn.
 func New(lockfiles []LockfileReport) *Report {
 	if lockfiles == nil {
 		lockfiles = []LockfileReport{}
 	}
 	r := &Report{Schema: Schema, Lockfiles: lockfiles}
+	if len(lockfiles) > 1 {
+		r.Aggregate = Aggregate(lockfiles)
+	}
 	r.ApplyGate(DefaultFailOn)
 	return r
 }

@@ -17,7 +17,7 @@ import (
 // and "@" and "#" cannot mention a user or reference an issue.
 type markdownRenderer struct{}
 
-func (markdownRenderer) render(w io.Writer, r *Report, _ RenderOptions) error {
+func (markdownRenderer) render(w io.Writer, r *Report, opts RenderOptions) error {
 	t := r.Summary
 	fmt.Fprintln(w, "## mfaudit")
 	fmt.Fprintln(w)
@@ -67,6 +67,9 @@ func (markdownRenderer) render(w io.Writer, r *Report, _ RenderOptions) error {
 		}
 	}
 
+	if len(r.Aggregate) > 0 {
+		writeAggregateMarkdown(w, r, opts)
+	}
 	if notes := allowlistNotes(r); len(notes) > 0 {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "### Allowlist")
@@ -76,6 +79,28 @@ func (markdownRenderer) render(w io.Writer, r *Report, _ RenderOptions) error {
 		}
 	}
 	return nil
+}
+
+// writeAggregateMarkdown writes the blast-radius ranking.
+func writeAggregateMarkdown(w io.Writer, r *Report, opts RenderOptions) {
+	shown, _ := topAggregate(r, opts)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "### "+aggregateHeading(r, shown))
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| Rank | Gem | Status | Lockfiles | Direct via | Downloads |")
+	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- |")
+	for i, e := range shown {
+		lfs := make([]string, len(e.Lockfiles))
+		for j, l := range e.Lockfiles {
+			lfs[j] = mdCode(l)
+		}
+		via := make([]string, len(e.DirectVia))
+		for j, v := range e.DirectVia {
+			via[j] = mdCode(v)
+		}
+		fmt.Fprintf(w, "| %d | %s | %s | %d: %s | %d: %s | %s |\n", i+1, mdCode(e.Name), e.Status,
+			len(lfs), listShort(lfs, 5), len(via), listShort(via, 5), thousands(e.Downloads))
+	}
 }
 
 func writeMarkdownRow(w io.Writer, f *Finding, g Gate) {

@@ -38,6 +38,9 @@ type RenderOptions struct {
 	Width int
 	// ToolVersion is mfaudit's version, recorded in SARIF.
 	ToolVersion string
+	// Top is how many aggregate entries the table and Markdown list
+	// (default DefaultTop); JSON always has them all.
+	Top int
 }
 
 // renderer writes a whole report in one format.

@@ -92,6 +92,10 @@ type Finding struct {
 	// LookupError says why the registry lookup failed after its retries;
 	// such a finding is unknown and the audit is incomplete.
 	LookupError string `json:"lookup_error,omitempty"`
+
+	// via are the direct dependencies that pull an exposed gem in, as
+	// Evaluate found them (for Aggregate).
+	via []string
 }
 
 // Warning is something a reader should know that is not a verdict, such as
@@ -153,6 +157,9 @@ type Report struct {
 	// Incomplete is true when some registry lookup failed after its retries:
 	// the report cannot be trusted to be complete.
 	Incomplete bool `json:"incomplete"`
+	// Aggregate ranks the exposed gems across the lockfiles, when there
+	// are several (see Aggregate).
+	Aggregate []AggregateEntry `json:"aggregate,omitempty"`
 }
 
 // Gate is the CI gate's configuration and outcome.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/pkg/twwidth"
@@ -72,6 +73,9 @@ func (tableRenderer) render(w io.Writer, r *Report, opts RenderOptions) error {
 			}
 		}
 	}
+	if len(r.Aggregate) > 0 {
+		writeAggregateTable(w, r, opts)
+	}
 	if notes := allowlistNotes(r); len(notes) > 0 {
 		fmt.Fprintln(w)
 		for _, n := range notes {
@@ -87,6 +91,22 @@ func (tableRenderer) render(w io.Writer, r *Report, opts RenderOptions) error {
 	}
 	fmt.Fprintln(w, gateLine(t, r.Gate))
 	return nil
+}
+
+// writeAggregateTable prints the blast-radius ranking after the lockfiles.
+func writeAggregateTable(w io.Writer, r *Report, opts RenderOptions) {
+	shown, _ := topAggregate(r, opts)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, aggregateHeading(r, shown)+":")
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 4, columnGap, ' ', 0)
+	fmt.Fprintln(tw, "RANK\tGEM\tSTATUS\tLOCKFILES\tDIRECT VIA\tDOWNLOADS")
+	for i, e := range shown {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d: %s\t%d: %s\t%s\n", i+1, safeText(e.Name), e.Status,
+			len(e.Lockfiles), safeText(listShort(e.Lockfiles, 3)),
+			len(e.DirectVia), safeText(listShort(e.DirectVia, 3)), thousands(e.Downloads))
+	}
+	tw.Flush()
 }
 
 // location is "path:line", or the path alone when the line is unknown.

@@ -39,6 +39,7 @@ type auditOptions struct {
 	// isRubygemsOrg tells RubyGems.org remotes, --rubygems-remote included.
 	isRubygemsOrg   func(string) bool
 	rubygemsRemotes []string
+	top             int
 }
 
 const auditLong = `Audit reads each lockfile (a Gemfile.lock or gems.locked, or a directory
@@ -88,6 +89,9 @@ func newAuditCmd(e *env) *cobra.Command {
 			if opts.rate <= 0 {
 				return usageErrorf(cmd, "--rate must be above 0, got %g", opts.rate)
 			}
+			if opts.top < 1 {
+				return usageErrorf(cmd, "--top must be at least 1, got %d", opts.top)
+			}
 			if opts.concurrency < 1 {
 				return usageErrorf(cmd, "--concurrency must be at least 1, got %d", opts.concurrency)
 			}
@@ -114,6 +118,7 @@ func newAuditCmd(e *env) *cobra.Command {
 	f.StringVar(&failOn, "fail-on", "unprotected,unknown", "comma-separated `statuses` that fail the gate (exit 3), or none")
 	f.StringVar(&opts.allowlist, "allowlist", "", "allowlist `FILE` for every lockfile (default: "+report.DefaultAllowlistName+" next to each lockfile, if present)")
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print no progress or notes on stderr, only errors")
+	f.IntVar(&opts.top, "top", report.DefaultTop, "with several lockfiles, list the `N` most shared exposed gems in table and markdown output")
 	f.StringArrayVar(&opts.rubygemsRemotes, "rubygems-remote", nil, "count this lockfile remote `URL` as RubyGems.org: a company proxy of it (repeatable)")
 
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats(), cobra.ShellCompDirectiveNoFileComp))
@@ -209,7 +214,7 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 	failed := r.ApplyGate(opts.failOn)
 
 	var buf bytes.Buffer
-	ro := report.RenderOptions{ToolVersion: mfauditVersion()}
+	ro := report.RenderOptions{ToolVersion: mfauditVersion(), Top: opts.top}
 	if opts.output == "" {
 		ro.Color = e.colour(e.stdoutTTY)
 		ro.Width = e.stdoutWidth
