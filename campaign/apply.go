@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -107,33 +108,56 @@ type stateError struct{ err error }
 
 func (e *stateError) Error() string { return e.err.Error() }
 
-// repoState returns the journal entry of a repository, creating it.
+// repoState returns the journal entry of a repository, creating it. An
+// entry recorded under the repository's name before a rename is found by
+// the forge's ID and moved under the new name.
 func (c *Campaign) repoState(st *State, rp *RepoPlan) *RepoState {
 	key := repoKey(c.opts.ForgeHost, rp.Repo)
 	rs := st.Repos[key]
-	if rs == nil {
-		rs = &RepoState{Forge: c.opts.ForgeHost, Repo: rp.Repo}
-		st.Repos[key] = rs
+	if rs == nil && rp.repoID != 0 {
+		for k, old := range st.Repos {
+			if old.ID == rp.repoID && strings.EqualFold(old.Forge, c.opts.ForgeHost) {
+				rs = old
+				delete(st.Repos, k)
+				break
+			}
+		}
 	}
+	if rs == nil {
+		rs = &RepoState{Forge: c.opts.ForgeHost}
+	}
+	st.Repos[key] = rs
 	rs.Repo = rp.Repo
-	// The gems of the pull request: those edited, when there is an edit.
+	if rp.repoID != 0 {
+		rs.ID = rp.repoID
+	}
+	rs.Gems = rp.gemNames()
+	return rs
+}
+
+// gemNames lists the targeted gems of the repository, sorted.
+func (rp *RepoPlan) gemNames() []string {
+	gems := make([]string, 0, len(rp.Gems))
+	for _, g := range rp.Gems {
+		gems = append(gems, g.Gem)
+	}
+	sort.Strings(gems)
+	return gems
+}
+
+// editedGems lists the gems the edit covers, sorted.
+func (rp *RepoPlan) editedGems() []string {
 	var gems []string
 	for _, e := range rp.Edits {
 		gems = append(gems, e.Gems...)
 	}
-	if len(gems) == 0 {
-		for _, g := range rp.Gems {
-			gems = append(gems, g.Gem)
-		}
-	}
 	sort.Strings(gems)
-	rs.Gems = gems
-	return rs
+	return gems
 }
 
 // record notes a repository the run leaves alone, keeping any pull
 // request of the campaign's the plan found (so status follows it even
-// when the state file was lost).
+// when the state file was lost), with the gems its marker names.
 func (c *Campaign) record(st *State, rp *RepoPlan) error {
 	if rp.Repo == "" || strings.Contains(rp.Repo, "://") {
 		return nil // no repository on the forge
@@ -142,7 +166,13 @@ func (c *Campaign) record(st *State, rp *RepoPlan) error {
 	rs.Outcome, rs.Reason = rp.Outcome, rp.Reason
 	if rp.PullRequest != nil && rp.Ours {
 		pr := *rp.PullRequest
+		same := rs.PullRequest != nil && rs.PullRequest.Number == pr.Number
 		rs.PullRequest = &pr
+		if gems := markerGems(pr.Body); gems != nil {
+			rs.PRGems = gems
+		} else if !same || rs.PRGems == nil {
+			rs.PRGems = rp.editedGems()
+		}
 	}
 	rs.Updated = st.now().UTC()
 	return st.Save()
@@ -156,10 +186,17 @@ func (c *Campaign) applyRepo(ctx context.Context, rp *RepoPlan, st *State, viewe
 	for _, e := range rp.Edits {
 		files = append(files, e.Path)
 	}
-	// A new base or new contents mean new objects: forget the old ones
-	// (they stay unreferenced on the forge, harmless).
-	if rs.Base == nil || rs.Base.Commit != rp.Base.Commit || !sameBlobs(rs.Blobs, rp.Edits) {
-		rs.Blobs, rs.Tree, rs.Author, rs.Commit = nil, "", nil, ""
+	// The tree and the commit are reused only when built from exactly
+	// this base and these files; otherwise they are made anew (the old
+	// ones stay unreferenced on the forge, harmless). Blobs are named by
+	// their contents, so those that still match are kept.
+	if inputs := treeInputs(rp); rs.Inputs != inputs {
+		rs.Tree, rs.Author, rs.Commit, rs.Inputs = "", nil, "", inputs
+		for path, sha := range rs.Blobs {
+			if !slices.ContainsFunc(rp.Edits, func(e FileEdit) bool { return e.Path == path && gitBlobSHA(e.New) == sha }) {
+				delete(rs.Blobs, path)
+			}
+		}
 	}
 	rs.Files, rs.Branch, rs.Base = files, c.opts.Branch, rp.Base
 	save := func() error {
@@ -217,7 +254,7 @@ func (c *Campaign) applyRepo(ctx context.Context, rp *RepoPlan, st *State, viewe
 	if err != nil {
 		return err
 	}
-	rs.PullRequest = pr
+	rs.PullRequest, rs.PRGems = pr, rp.editedGems()
 	rp.PullRequest, rp.Ours = pr, true
 	rp.Outcome = OutcomeOpened
 	rp.Reason = fmt.Sprintf("opened pull request #%d: %s", pr.Number, pr.URL)
@@ -358,15 +395,13 @@ func (c *Campaign) author(v *Account) *Signature {
 	return &Signature{Name: name, Email: email, When: c.opts.Now().UTC().Truncate(time.Second)}
 }
 
-// sameBlobs reports whether the journalled blobs are those of the edits.
-func sameBlobs(blobs map[string]string, edits []FileEdit) bool {
-	if len(blobs) == 0 {
-		return true
+// treeInputs names what the tree and commit are built from: the base
+// commit and every edited path with its blob.
+func treeInputs(rp *RepoPlan) string {
+	parts := []string{rp.Base.Commit, rp.Base.Tree}
+	for _, e := range rp.Edits {
+		parts = append(parts, e.Path+"="+gitBlobSHA(e.New))
 	}
-	for _, e := range edits {
-		if sha, ok := blobs[e.Path]; ok && sha != gitBlobSHA(e.New) {
-			return false
-		}
-	}
-	return true
+	sort.Strings(parts[2:])
+	return strings.Join(parts, " ")
 }

@@ -85,10 +85,14 @@ type Repo struct {
 	FullName      string
 	DefaultBranch string
 	Archived      bool
+	// ID is the forge's number for the repository; it survives renames.
+	ID int64
 	// Fork is set for a fork; Parent is then the repository it was
-	// forked from ("" if the forge does not say).
+	// forked from and Source the root of its fork network ("" if the
+	// forge does not say).
 	Fork   bool
 	Parent string
+	Source string
 	// CanPush says whether the token may push branches to it.
 	CanPush bool
 	HTMLURL string

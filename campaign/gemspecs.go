@@ -19,7 +19,7 @@ import (
 func (c *Campaign) judgeGem(ctx context.Context, gp *GemPlan, files *repoFiles, repo *Repo, edits map[string]*FileEdit, order *[]string) {
 	found, err := files.find(ctx, gp.Gem, gp.dir)
 	if err != nil {
-		gp.Outcome, gp.Reason = OutcomeError, err.Error()
+		gp.Outcome, gp.Reason, gp.err = OutcomeError, err.Error(), err
 		return
 	}
 	if found.path == "" {
@@ -76,7 +76,7 @@ func (c *Campaign) judgeGem(ctx context.Context, gp *GemPlan, files *repoFiles, 
 	}
 	fix, err := gemspec.Fix(e.New, found.path, gemspec.FixOptions{Name: gp.Gem})
 	if err != nil {
-		gp.Outcome, gp.Reason = OutcomeError, err.Error()
+		gp.Outcome, gp.Reason, gp.err = OutcomeError, err.Error(), err
 		return
 	}
 	for _, sf := range fix.Specs {

@@ -45,8 +45,10 @@ type GitHubOptions struct {
 	ForkPoll    time.Duration
 	ForkTimeout time.Duration
 	// Retries is how often a 5xx answer or transport error is retried
-	// (default 3; negative for none).
+	// (default 3; negative for none), after Backoff (default 1s), doubled
+	// each time.
 	Retries int
+	Backoff time.Duration
 	// Notify receives a line for every pause, so that a long wait is
 	// never silent.
 	Notify func(msg string)
@@ -107,6 +109,9 @@ func NewGitHub(opts GitHubOptions) (Forge, error) {
 		opts.Retries = 3
 	} else if opts.Retries < 0 {
 		opts.Retries = 0
+	}
+	if opts.Backoff <= 0 {
+		opts.Backoff = time.Second
 	}
 	base := opts.HTTPClient
 	if base == nil {
@@ -191,6 +196,29 @@ func (g *gitHub) pacerFor(k callKind) *pacer {
 // git objects are content-addressed, and a second branch or pull request
 // for the same head is refused with ErrExists.
 func (g *gitHub) do(ctx context.Context, k callKind, what string, call func(context.Context) (*github.Response, error)) error {
+	return g.scrub(g.try(ctx, k, what, call))
+}
+
+// scrub keeps the token out of an error, should a server echo it back.
+// (Real tokens are 40 characters and more; a few letters would only
+// garble the message.)
+func (g *gitHub) scrub(err error) error {
+	if err == nil || len(g.opts.Token) < 8 || !strings.Contains(err.Error(), g.opts.Token) {
+		return err
+	}
+	return &scrubbed{err: err, token: g.opts.Token}
+}
+
+// scrubbed is an error whose text has the token replaced.
+type scrubbed struct {
+	err   error
+	token string
+}
+
+func (e *scrubbed) Error() string { return strings.ReplaceAll(e.err.Error(), e.token, "REDACTED") }
+func (e *scrubbed) Unwrap() error { return e.err }
+
+func (g *gitHub) try(ctx context.Context, k callKind, what string, call func(context.Context) (*github.Response, error)) error {
 	failures := 0
 	pauses := 0
 	for {
@@ -220,7 +248,7 @@ func (g *gitHub) do(ctx context.Context, k callKind, what string, call func(cont
 		}
 		if transient(err) && failures < g.opts.Retries {
 			failures++
-			if err := g.sleep(ctx, time.Duration(1<<(failures-1))*time.Second); err != nil {
+			if err := g.sleep(ctx, g.opts.Backoff<<(failures-1)); err != nil {
 				return err
 			}
 			continue
@@ -375,6 +403,7 @@ func (g *gitHub) Repo(ctx context.Context, fullName string) (*Repo, error) {
 
 func repoFrom(r *github.Repository) *Repo {
 	out := &Repo{
+		ID:            r.GetID(),
 		FullName:      safe(r.GetFullName()),
 		DefaultBranch: safe(r.GetDefaultBranch()),
 		Archived:      r.GetArchived(),
@@ -384,6 +413,9 @@ func repoFrom(r *github.Repository) *Repo {
 	}
 	if p := r.GetParent(); p != nil {
 		out.Parent = safe(p.GetFullName())
+	}
+	if s := r.GetSource(); s != nil {
+		out.Source = safe(s.GetFullName())
 	}
 	return out
 }
@@ -539,6 +571,11 @@ func (g *gitHub) SearchPullRequests(ctx context.Context, repo, text string) ([]P
 	})
 	if err != nil {
 		return nil, err
+	}
+	if res.GetIncompleteResults() {
+		// GitHub timed out part of the search: a declined pull request
+		// may be among what it left out.
+		return nil, fmt.Errorf("search %q: GitHub answered with incomplete results; try again later", q)
 	}
 	var out []PullRequest
 	for _, is := range res.Issues {

@@ -250,7 +250,7 @@ func checkOne(t *testing.T, w *world, repo string) {
 func TestRateLimitTooLong(t *testing.T) {
 	w := newWorld(t)
 	seedFleet(w)
-	f, err := NewGitHub(GitHubOptions{URL: w.gh.URL(), Token: "t", WriteInterval: time.Millisecond,
+	f, err := NewGitHub(GitHubOptions{URL: w.gh.URL(), Token: "ghp_another_test_token", WriteInterval: time.Millisecond,
 		SearchInterval: time.Millisecond, ReadInterval: time.Microsecond, MaxPause: time.Second, Retries: -1})
 	if err != nil {
 		t.Fatal(err)

@@ -63,6 +63,7 @@ type RepoPlan struct {
 	Ours        bool         `json:"ours,omitempty"`
 
 	text       rendered
+	repoID     int64  // the forge's number for the repository
 	branchHead string // the existing branch's commit (OutcomeResume)
 	err        error  // why the outcome is OutcomeError
 }
@@ -153,7 +154,7 @@ func (c *Campaign) Plan(ctx context.Context, targets []Target, st *State) (*Plan
 		if rp == nil {
 			rp = &RepoPlan{Outcome: gp.Outcome, Reason: gp.Reason}
 			if repo != nil {
-				rp.Repo, rp.URL = repo.FullName, repo.HTMLURL
+				rp.Repo, rp.URL, rp.repoID = repo.FullName, repo.HTMLURL, repo.ID
 			} else if ref != nil && ref.Forge == GitHub {
 				rp.Repo, rp.URL = ref.FullName(), ref.String()
 			} else if ref != nil {
@@ -286,6 +287,16 @@ func (c *Campaign) planRepo(ctx context.Context, rp *RepoPlan, repo *Repo, viewe
 	if ctx.Err() != nil {
 		return
 	}
+	// A gem that could not be judged might belong in the pull request,
+	// and there is only ever one: open none until a re-run can read it.
+	for _, g := range rp.Gems {
+		if g.Outcome == OutcomeError {
+			rp.Outcome, rp.err = OutcomeError, g.err
+			rp.Reason = fmt.Sprintf("%s could not be judged (%s); no pull request until a run can read it", g.Gem, g.Reason)
+			setOpen(rp, OutcomeError, rp.Reason)
+			return
+		}
+	}
 	for _, p := range editOrder {
 		e := edits[p]
 		if !e.changed() {
@@ -313,12 +324,28 @@ func (c *Campaign) planRepo(ctx context.Context, rp *RepoPlan, repo *Repo, viewe
 	}
 	rp.Title = rp.text.Title
 
-	outcome, reason, pr, ours, err := c.existingPulls(ctx, repo, viewer)
+	outcome, reason, pr, ours, err := c.existingPulls(ctx, repo, viewer, gems)
 	if err != nil {
 		fail(err)
 		return
 	}
 	if outcome != "" {
+		if ours {
+			// One pull request per repository, ever: say which gems an
+			// earlier, narrower one (--only) left out.
+			if covered := markerGems(pr.Body); covered != nil {
+				var missing []string
+				for _, g := range gems {
+					if !slices.Contains(covered, g) {
+						missing = append(missing, g)
+					}
+				}
+				if len(missing) > 0 {
+					reason += fmt.Sprintf("; it covers %s, not %s, and mfaudit opens one pull request per repository: ask the maintainers or add the line by hand",
+						strings.Join(covered, ", "), strings.Join(missing, ", "))
+				}
+			}
+		}
 		rp.Outcome, rp.Reason, rp.PullRequest, rp.Ours = outcome, reason, pr, ours
 		setOpen(rp, outcome, reason)
 		return
@@ -352,14 +379,14 @@ func (c *Campaign) planRepo(ctx context.Context, rp *RepoPlan, repo *Repo, viewe
 		fail(fmt.Errorf("reading branch %s of %s: %w", c.opts.Branch, rp.HeadRepo, err))
 		return
 	}
-	holds, err := c.branchHolds(ctx, rp, sha)
+	holds, why, err := c.branchHolds(ctx, rp, sha, tree, st)
 	if err != nil {
 		fail(err)
 		return
 	}
 	if !holds {
 		rp.Outcome = OutcomeBranchConflict
-		rp.Reason = fmt.Sprintf("branch %s already exists in %s but does not hold this edit; mfaudit never overwrites a branch (delete it to let the campaign open a fresh one)", c.opts.Branch, rp.HeadRepo)
+		rp.Reason = fmt.Sprintf("branch %s already exists in %s and is not the campaign's edit (%s); mfaudit never opens a pull request from, or overwrites, a branch it cannot vouch for (delete it to let the campaign open a fresh one)", c.opts.Branch, rp.HeadRepo, why)
 		setOpen(rp, rp.Outcome, rp.Reason)
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -13,7 +14,7 @@ import (
 // existingPulls looks for pull requests about the flag: the campaign's
 // own, by its branch (the list is current; search lags), and anyone's, by
 // search. It returns an outcome when one means nothing may be opened.
-func (c *Campaign) existingPulls(ctx context.Context, repo *Repo, viewer *Account) (Outcome, string, *PullRequest, bool, error) {
+func (c *Campaign) existingPulls(ctx context.Context, repo *Repo, viewer *Account, gems []string) (Outcome, string, *PullRequest, bool, error) {
 	owner, _, _ := strings.Cut(repo.FullName, "/")
 	var heads []string
 	if viewer != nil {
@@ -49,7 +50,9 @@ func (c *Campaign) existingPulls(ctx context.Context, repo *Repo, viewer *Accoun
 	for _, pr := range found {
 		if !seen[pr.Number] {
 			seen[pr.Number] = true
-			all = append(all, cand{pr, hasMarker(pr.Body)})
+			// The marker is mfaudit's only when the token's account
+			// wrote it: anyone can paste the comment.
+			all = append(all, cand{pr, hasMarker(pr.Body) && (viewer == nil || strings.EqualFold(pr.Author, viewer.Login))})
 		}
 	}
 	// Declined beats open beats merged: one closed pull request is enough
@@ -82,7 +85,7 @@ func (c *Campaign) existingPulls(ctx context.Context, repo *Repo, viewer *Accoun
 	case 1:
 		return OutcomePROpen, fmt.Sprintf("%s is open (%s)", who, pr.URL), &pr, cd.ours, nil
 	}
-	return OutcomePRMerged, fmt.Sprintf("%s was merged (%s), yet %s does not set the flag; nothing more is proposed", who, pr.URL, repo.DefaultBranch), &pr, cd.ours, nil
+	return OutcomePRMerged, fmt.Sprintf("%s was merged (%s), yet %s does not set the flag for %s; nothing more is proposed", who, pr.URL, repo.DefaultBranch, strings.Join(gems, ", ")), &pr, cd.ours, nil
 }
 
 // findFork returns the viewer's fork of repo when it already exists: the
@@ -110,45 +113,90 @@ func (c *Campaign) findFork(ctx context.Context, repo *Repo, viewer *Account, st
 	return "", nil
 }
 
-// branchHolds reports whether the campaign's existing branch, at sha,
-// already carries the edit: its gemspecs are byte for byte the edited
-// ones, or (made on an older base) they set the flag for every gem.
-func (c *Campaign) branchHolds(ctx context.Context, rp *RepoPlan, sha string) (bool, error) {
+// branchHolds reports whether the campaign's existing branch, at sha, is
+// exactly what the campaign would have pushed: one commit whose parent is
+// the default branch's head (or the base an earlier run recorded), which
+// changes the edited gemspecs and nothing else, each byte for byte the
+// edit or (made on an older base) setting the flag for every gem. Anything
+// else — more files, other commits, an unrelated history — is somebody's
+// work, and no pull request is opened from it. why says what differs.
+func (c *Campaign) branchHolds(ctx context.Context, rp *RepoPlan, sha string, base *Tree, st *State) (ok bool, why string, err error) {
+	tip, err := c.opts.Forge.Commit(ctx, rp.HeadRepo, sha)
+	if err != nil {
+		return false, "", fmt.Errorf("reading branch %s of %s: %w", c.opts.Branch, rp.HeadRepo, err)
+	}
+	if len(tip.Parents) != 1 {
+		return false, fmt.Sprintf("its commit %s has %d parents, not one", short(sha), len(tip.Parents)), nil
+	}
+	parent := tip.Parents[0]
+	parentTree := base
+	if parent != rp.Base.Commit {
+		var recorded string
+		if st != nil {
+			if rs := st.Repos[repoKey(c.opts.ForgeHost, rp.Repo)]; rs != nil && rs.Base != nil {
+				recorded = rs.Base.Commit
+			}
+		}
+		if parent != recorded {
+			return false, fmt.Sprintf("its commit %s is not made on %s's head %s", short(sha), rp.Base.Branch, short(rp.Base.Commit)), nil
+		}
+		if parentTree, err = c.opts.Forge.Tree(ctx, rp.HeadRepo, parent); err != nil {
+			return false, "", fmt.Errorf("listing the base of branch %s: %w", c.opts.Branch, err)
+		}
+	}
 	tree, err := c.opts.Forge.Tree(ctx, rp.HeadRepo, sha)
 	if err != nil {
-		return false, fmt.Errorf("listing branch %s of %s: %w", c.opts.Branch, rp.HeadRepo, err)
+		return false, "", fmt.Errorf("listing branch %s of %s: %w", c.opts.Branch, rp.HeadRepo, err)
 	}
-	blobs := map[string]string{}
+	if tree.Truncated || parentTree.Truncated {
+		return false, "the repository is too large to compare the branch with its base", nil
+	}
+	before, after := map[string]string{}, map[string]string{}
+	for _, f := range parentTree.Files {
+		before[f.Path] = f.Mode + " " + f.SHA
+	}
 	for _, f := range tree.Files {
-		blobs[f.Path] = f.SHA
+		after[f.Path] = f.Mode + " " + f.SHA
 	}
-	for _, e := range rp.Edits {
-		got, ok := blobs[e.Path]
-		if !ok {
-			return false, nil
+	edited := map[string]*FileEdit{}
+	for i := range rp.Edits {
+		edited[rp.Edits[i].Path] = &rp.Edits[i]
+	}
+	for p := range before {
+		if _, kept := after[p]; !kept {
+			return false, "it deletes " + p, nil
 		}
-		if got == gitBlobSHA(e.New) {
+	}
+	for p, id := range after {
+		if before[p] == id {
 			continue
 		}
-		src, err := c.opts.Forge.Blob(ctx, rp.HeadRepo, got)
-		if err != nil {
-			return false, fmt.Errorf("reading %s on branch %s: %w", e.Path, c.opts.Branch, err)
+		e := edited[p]
+		if e == nil {
+			return false, "it also changes " + p, nil
 		}
-		a, err := gemspec.Analyze(src, e.Path)
+		_, blob, _ := strings.Cut(id, " ")
+		if blob == gitBlobSHA(e.New) {
+			continue
+		}
+		src, err := c.opts.Forge.Blob(ctx, rp.HeadRepo, blob)
 		if err != nil {
-			return false, nil
+			return false, "", fmt.Errorf("reading %s on branch %s: %w", p, c.opts.Branch, err)
+		}
+		a, err := gemspec.Analyze(src, p)
+		if err != nil {
+			return false, p + " on it cannot be read with confidence", nil
 		}
 		for _, gem := range e.Gems {
-			ok := false
-			for _, s := range a.Specs {
-				if s.Name == gem && s.State == gemspec.Required {
-					ok = true
-				}
-			}
-			if !ok {
-				return false, nil
+			if !slices.ContainsFunc(a.Specs, func(s gemspec.Spec) bool { return s.Name == gem && s.State == gemspec.Required }) {
+				return false, p + " on it does not set the flag for " + gem, nil
 			}
 		}
 	}
-	return true, nil
+	for p := range edited {
+		if before[p] == after[p] {
+			return false, "it does not change " + p, nil
+		}
+	}
+	return true, "", nil
 }

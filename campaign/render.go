@@ -23,6 +23,7 @@ const PlanJSONSchema = "mfaudit-campaign-plan/v1"
 // been carried out, which changes the headings. Every text that came
 // from the registry or the forge is made safe to print.
 func WritePlan(w io.Writer, p *Plan, format string, applied bool) error {
+	p = safePlan(p)
 	var b bytes.Buffer
 	switch format {
 	case "json":
@@ -98,6 +99,36 @@ func showsDiff(o Outcome) bool {
 		return true
 	}
 	return false
+}
+
+// safePlan returns a copy of p whose every text is safe to print: reasons
+// quote gemspecs and forge answers, and paths are the forge's.
+func safePlan(p *Plan) *Plan {
+	out := *p
+	out.Viewer = safe(p.Viewer)
+	out.Repos = make([]RepoPlan, len(p.Repos))
+	for i, rp := range p.Repos {
+		rp.Repo, rp.URL, rp.Reason, rp.Title, rp.HeadRepo = safe(rp.Repo), safe(rp.URL), safe(rp.Reason), safe(rp.Title), safe(rp.HeadRepo)
+		gems := make([]GemPlan, len(rp.Gems))
+		for j, g := range rp.Gems {
+			g.Gem, g.Reason, g.Link, g.Gemspec, g.Latest = safe(g.Gem), safe(g.Reason), safe(g.Link), safe(g.Gemspec), safe(g.Latest)
+			gems[j] = g
+		}
+		rp.Gems = gems
+		edits := make([]FileEdit, len(rp.Edits))
+		for j, e := range rp.Edits {
+			e.Path, e.Diff = safe(e.Path), safeText(e.Diff)
+			edits[j] = e
+		}
+		rp.Edits = edits
+		if rp.PullRequest != nil {
+			pr := *rp.PullRequest
+			pr.Title, pr.URL, pr.Author = safe(pr.Title), safe(pr.URL), safe(pr.Author)
+			rp.PullRequest = &pr
+		}
+		out.Repos[i] = rp
+	}
+	return &out
 }
 
 // steps says in a line which writes a run makes (or made).

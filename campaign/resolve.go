@@ -143,10 +143,27 @@ func (r *resolver) repo(ctx context.Context, fullName string) repoAnswer {
 		if !strings.EqualFold(repo.FullName, fullName) {
 			a.note = fmt.Sprintf("%s is now %s", fullName, repo.FullName)
 		}
-		if repo.Fork && repo.Parent != "" {
-			if parent, err := r.c.opts.Forge.Repo(ctx, repo.Parent); err == nil {
+		// A fork's gem lives upstream, at the root of its fork network
+		// (a fork of a fork has its own parent) — unless that root is
+		// archived and the linked fork is where the gem goes on.
+		upstream := repo.Source
+		if upstream == "" {
+			upstream = repo.Parent
+		}
+		if repo.Fork && upstream != "" {
+			parent, err := r.c.opts.Forge.Repo(ctx, upstream)
+			switch {
+			case err == nil && parent.Archived && !repo.Archived:
+				a.note = fmt.Sprintf("the linked %s is a fork of the archived %s, and is used", repo.FullName, parent.FullName)
+			case err == nil:
 				a.repo = parent
 				a.note = fmt.Sprintf("the linked %s is a fork of %s, which is used instead", repo.FullName, parent.FullName)
+			case errors.Is(err, ErrNotFound):
+				a.note = fmt.Sprintf("the linked %s is a fork of %s, which cannot be seen; the fork is used", repo.FullName, upstream)
+			default:
+				// Never fall back to the fork on a failed read: that
+				// would open the pull request in the wrong place.
+				a.repo, a.err = nil, fmt.Errorf("reading %s, of which the linked %s is a fork: %w", upstream, repo.FullName, err)
 			}
 		}
 	}

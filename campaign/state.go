@@ -34,18 +34,24 @@ type State struct {
 
 // RepoState is what the campaign did to one repository.
 type RepoState struct {
-	Forge string   `json:"forge"`
-	Repo  string   `json:"repository"`
-	Gems  []string `json:"gems"`
-	Files []string `json:"files,omitempty"`
+	Forge string `json:"forge"`
+	Repo  string `json:"repository"`
+	// ID is the forge's number for the repository, which survives renames.
+	ID int64 `json:"id,omitempty"`
+	// Gems are the targeted gems found in the repository; PRGems those
+	// the campaign's pull request covers.
+	Gems   []string `json:"gems"`
+	PRGems []string `json:"pull_request_gems,omitempty"`
+	Files  []string `json:"files,omitempty"`
 	// Branch is the campaign's branch; HeadRepo the repository it is in.
 	Branch   string `json:"branch,omitempty"`
 	HeadRepo string `json:"head_repository,omitempty"`
 	Base     *Base  `json:"base,omitempty"`
 	// Blobs maps each edited path to its blob; Tree and Commit are the
-	// objects built from them.
-	Blobs map[string]string `json:"blobs,omitempty"`
-	Tree  string            `json:"tree,omitempty"`
+	// objects built from them and the base, which Inputs names.
+	Blobs  map[string]string `json:"blobs,omitempty"`
+	Inputs string            `json:"inputs,omitempty"`
+	Tree   string            `json:"tree,omitempty"`
 	// Author is chosen, with its date, before the commit is created, so
 	// that creating it again after a crash gives the same commit.
 	Author *Signature `json:"author,omitempty"`
@@ -121,8 +127,12 @@ func OpenState(path string, lock bool) (*State, error) {
 			st.Close()
 			return nil, fmt.Errorf("campaign: state %s has schema %q, want %q", path, loaded.Schema, StateSchema)
 		}
-		if loaded.Repos != nil {
-			st.Repos = loaded.Repos
+		for k, rs := range loaded.Repos {
+			if rs == nil {
+				st.Close()
+				return nil, fmt.Errorf("campaign: state %s: entry %q is empty; the file was edited or damaged (move it away to start afresh)", path, k)
+			}
+			st.Repos[k] = rs
 		}
 	}
 	return st, nil

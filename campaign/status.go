@@ -43,17 +43,23 @@ type GemRelease struct {
 	Protected bool   `json:"protected"`
 }
 
-// Status refreshes every pull request the state file records, from the
+// Status refreshes every pull request the state file records for this
 // forge, and for merged ones asks RubyGems.org whether a release with the
 // flag is out: only then is a gem protected. It writes nothing.
 func (c *Campaign) Status(ctx context.Context, st *State) ([]PRStatus, error) {
 	var out []PRStatus
 	for _, rs := range st.Sorted() {
-		if rs.PullRequest == nil || rs.PullRequest.Number == 0 {
+		// A state file may hold campaigns on several forges; ask this
+		// one about its own pull requests only.
+		if rs.PullRequest == nil || rs.PullRequest.Number == 0 || !strings.EqualFold(rs.Forge, c.opts.ForgeHost) {
 			continue
 		}
+		gems := rs.PRGems
+		if len(gems) == 0 {
+			gems = rs.Gems
+		}
 		s := PRStatus{Repo: rs.Repo, Number: rs.PullRequest.Number, URL: rs.PullRequest.URL,
-			Title: rs.PullRequest.Title, Gems: rs.Gems}
+			Title: rs.PullRequest.Title, Gems: gems}
 		pr, err := c.opts.Forge.PullRequest(ctx, rs.Repo, rs.PullRequest.Number)
 		if err != nil {
 			if ctx.Err() != nil {

@@ -136,6 +136,38 @@ func marker(gems []string) string {
 	return markerPrefix + "gems=" + strings.Join(gems, ",") + " -->"
 }
 
+// markerGems returns the gems named by the marker in a pull request body,
+// or nil when there is no marker.
+func markerGems(body string) []string {
+	i := strings.Index(body, markerPrefix+"gems=")
+	if i < 0 {
+		return nil
+	}
+	rest := body[i+len(markerPrefix)+len("gems="):]
+	end := strings.Index(rest, " -->")
+	if end < 0 {
+		return nil
+	}
+	var gems []string
+	for _, g := range strings.Split(rest[:end], ",") {
+		if g = strings.TrimSpace(g); g != "" && validGemName(g) {
+			gems = append(gems, g)
+		}
+	}
+	return gems
+}
+
+// validGemName accepts the characters of gem names.
+func validGemName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return len(s) <= 200
+}
+
 // hasMarker reports whether a pull request body carries mfaudit's marker.
 func hasMarker(body string) bool { return strings.Contains(body, markerPrefix) }
 
