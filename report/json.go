@@ -59,6 +59,8 @@ func ReadJSON(r io.Reader, path string) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	// A byte order mark, as some Windows editors write, is no JSON.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	var rep Report
 	if err := json.Unmarshal(data, &rep); err != nil {
 		var syn *json.SyntaxError

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"os/exec"
@@ -39,6 +40,9 @@ type campaignOptions struct {
 	quiet       bool
 	// rubygemsRemotes count as RubyGems.org (company proxies of it).
 	rubygemsRemotes []string
+
+	// changed records which flags were given.
+	changed map[string]bool
 
 	// run only
 	apply    bool
@@ -107,6 +111,10 @@ func newCampaignPlanCmd(e *env, isRun bool) *cobra.Command {
 		Example: example,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.inputs = args
+			opts.changed = map[string]bool{}
+			for _, f := range []string{"max-prs", "draft"} {
+				opts.changed[f] = cmd.Flags().Changed(f)
+			}
 			if err := checkCampaignOptions(cmd, opts); err != nil {
 				return err
 			}
@@ -116,6 +124,15 @@ func newCampaignPlanCmd(e *env, isRun bool) *cobra.Command {
 				}
 				if err := campaign.CheckTemplates(opts.title, ""); err != nil {
 					return usageErrorf(cmd, "--title: %v", err)
+				}
+				if opts.bodyFile != "" {
+					data, err := os.ReadFile(opts.bodyFile)
+					if err != nil {
+						return fmt.Errorf("--body-file: %w", err)
+					}
+					if err := campaign.CheckTemplates("", string(data)); err != nil {
+						return usageErrorf(cmd, "--body-file %s: %v", opts.bodyFile, err)
+					}
 				}
 			}
 			return runCampaign(cmd.Context(), e, opts)
@@ -199,6 +216,11 @@ func checkCampaignOptions(cmd *cobra.Command, opts *campaignOptions) error {
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 			return usageErrorf(cmd, "--github-url: %q: want https://HOST of a GitHub Enterprise Server", lockfile.RedactURL(opts.githubURL))
 		}
+		// The token would cross the network in clear: http only to this
+		// machine (a test server).
+		if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+			return usageErrorf(cmd, "--github-url: %q: use https; the token must not travel unencrypted", lockfile.RedactURL(opts.githubURL))
+		}
 	}
 	if _, err := report.RubygemsRemotes(opts.rubygemsRemotes); err != nil {
 		return usageErrorf(cmd, "--rubygems-remote: %v", err)
@@ -212,6 +234,15 @@ func checkCampaignOptions(cmd *cobra.Command, opts *campaignOptions) error {
 	return nil
 }
 
+// isLoopback reports whether host is this machine.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 // errCampaignIncomplete is returned after the plan or run is printed when
 // some repository could not be planned or its pull request failed.
 var errCampaignIncomplete = errors.New("campaign incomplete")
@@ -222,9 +253,20 @@ func runCampaign(ctx context.Context, e *env, opts *campaignOptions) error {
 	if err != nil {
 		return err
 	}
-	targets, err := campaignTargets(ctx, opts, client)
+	targets, notes, err := campaignTargets(ctx, opts, client)
 	if err != nil {
 		return err
+	}
+	logf := campaignLogger(e, opts)
+	for _, n := range notes {
+		logf("%s", n)
+	}
+	if !opts.apply {
+		for _, f := range []string{"max-prs", "draft"} {
+			if opts.changed[f] {
+				logf("--%s has no effect without --apply", f)
+			}
+		}
 	}
 	var body string
 	if opts.bodyFile != "" {
@@ -250,7 +292,6 @@ func runCampaign(ctx context.Context, e *env, opts *campaignOptions) error {
 	if opts.apply && token == "" {
 		return errors.New("campaign run --apply needs a GitHub token: set GITHUB_TOKEN or GH_TOKEN, or log in with gh auth login")
 	}
-	logf := campaignLogger(e, opts)
 	if token == "" {
 		logf("no GitHub token (GITHUB_TOKEN, GH_TOKEN or gh auth token): planning with anonymous requests, which GitHub limits to 60 an hour")
 	}
@@ -345,10 +386,12 @@ func newCampaign(e *env, opts *campaignOptions, client *registry.Client, token, 
 	if err != nil {
 		return nil, err
 	}
+	// The state names the forge by host and port: two servers on one
+	// machine are two forges.
 	host, hosts := "github.com", []string(nil)
 	if opts.githubURL != "" {
 		u, _ := url.Parse(opts.githubURL)
-		host, hosts = strings.ToLower(u.Hostname()), []string{u.Hostname()}
+		host, hosts = strings.ToLower(u.Host), []string{u.Hostname()}
 	}
 	return campaign.New(campaign.Options{
 		Forge:       forge,
@@ -392,7 +435,7 @@ func campaignLogger(e *env, opts *campaignOptions) func(string, ...any) {
 // campaignTargets collects the gems to campaign for: the unprotected gems
 // of each lockfile (audited now) or report (read), plus --gem, less what
 // --only leaves out.
-func campaignTargets(ctx context.Context, opts *campaignOptions, client *registry.Client) ([]campaign.Target, error) {
+func campaignTargets(ctx context.Context, opts *campaignOptions, client *registry.Client) (targets []campaign.Target, notes []string, err error) {
 	from := map[string][]string{}
 	add := func(name, origin string) {
 		if !slices.Contains(from[name], origin) {
@@ -407,7 +450,7 @@ func campaignTargets(ctx context.Context, opts *campaignOptions, client *registr
 	for _, in := range inputs {
 		isReport, err := isJSONReport(in)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if !isReport {
 			lockPaths = append(lockPaths, in)
@@ -415,12 +458,15 @@ func campaignTargets(ctx context.Context, opts *campaignOptions, client *registr
 		}
 		f, err := os.Open(in)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		r, err := report.ReadJSON(f, in)
 		f.Close()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
+		}
+		if n := r.LookupErrors(); r.Incomplete || n > 0 {
+			return nil, nil, fmt.Errorf("%s: the audit is incomplete (%d gem(s) could not be looked up), so a campaign from it would miss gems; audit again", in, n)
 		}
 		for _, fd := range r.Findings() {
 			if fd.Status == report.Unprotected {
@@ -431,34 +477,51 @@ func campaignTargets(ctx context.Context, opts *campaignOptions, client *registr
 	if len(lockPaths) > 0 {
 		paths, err := resolveLockfiles(lockPaths)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		lfs := make([]*lockfile.Lockfile, len(paths))
 		for i, p := range paths {
 			if lfs[i], err = lockfile.ParseFile(p); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		is, err := report.RubygemsRemotes(opts.rubygemsRemotes)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		evalOpts := report.EvaluateOptions{IsRubygemsOrg: is}
 		results := report.Results(client.Lookup(ctx, report.LookupNames(lfs, evalOpts)))
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		failed := map[string]bool{}
 		for i, lf := range lfs {
 			lr := report.Evaluate(lf, results, evalOpts)
 			for _, fd := range lr.Gems {
-				if fd.Status == report.Unprotected {
+				switch {
+				case fd.LookupError != "":
+					failed[fd.Name] = true
+				case fd.Status == report.Unprotected:
 					add(fd.Name, paths[i])
 				}
 			}
 		}
+		if len(failed) > 0 {
+			names := make([]string, 0, len(failed))
+			for n := range failed {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			return nil, nil, fmt.Errorf("the registry lookup of %d gem(s) failed (%s), so a campaign now would miss them; try again", len(names), strings.Join(limitNames(names, 5), ", "))
+		}
 	}
 	for _, g := range opts.gems {
 		add(g, "--gem")
+	}
+	for _, o := range opts.only {
+		if from[o] == nil {
+			notes = append(notes, fmt.Sprintf("--only %s: not among the targets (not locked, or not unprotected)", o))
+		}
 	}
 	var names []string
 	for n := range from {
@@ -471,7 +534,15 @@ func campaignTargets(ctx context.Context, opts *campaignOptions, client *registr
 	for i, n := range names {
 		out[i] = campaign.Target{Gem: n, From: from[n]}
 	}
-	return out, nil
+	return out, notes, nil
+}
+
+// limitNames keeps the first n names, saying how many more there are.
+func limitNames(names []string, n int) []string {
+	if len(names) <= n {
+		return names
+	}
+	return append(names[:n:n], fmt.Sprintf("and %d more", len(names)-n))
 }
 
 // isJSONReport tells an audit report from a lockfile by its first

@@ -73,6 +73,7 @@ func (x *env_) env() *env {
 		now:    func() time.Time { return time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC) },
 		tuneGitHub: func(o *campaign.GitHubOptions) {
 			o.WriteInterval, o.SearchInterval, o.ReadInterval, o.ForkPoll = time.Millisecond, time.Millisecond, time.Microsecond, time.Millisecond
+			o.Backoff = time.Millisecond
 		},
 	}
 }
