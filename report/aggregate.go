@@ -32,47 +32,64 @@ type AggregateEntry struct {
 // many lockfiles lock them, then by how many direct dependencies pull them
 // in, then by downloads, then by name.
 func Aggregate(lockfiles []LockfileReport) []AggregateEntry {
-	byName := map[string]*AggregateEntry{}
-	var order []string
-	via := map[string]map[string]bool{}
-	for _, lr := range lockfiles {
-		counted := map[string]bool{}
-		for i := range lr.Gems {
-			f := &lr.Gems[i]
-			if f.Status != Unprotected && f.Status != Unknown {
-				continue
-			}
-			e := byName[f.Name]
-			if e == nil {
-				e = &AggregateEntry{Name: f.Name, Status: f.Status, Lockfiles: []string{}}
-				byName[f.Name] = e
-				via[f.Name] = map[string]bool{}
-				order = append(order, f.Name)
-			}
-			if f.Status.Severity() < e.Status.Severity() {
-				e.Status = f.Status
-			}
-			if !counted[f.Name] {
-				counted[f.Name] = true
-				e.Lockfiles = append(e.Lockfiles, lr.Path)
-			}
-			e.Downloads = max(e.Downloads, f.Downloads)
-			if e.LatestVersion == "" {
-				e.LatestVersion = f.LatestVersion
-			}
-			if e.SourceCodeURI == nil {
-				e.SourceCodeURI = f.SourceCodeURI
-			}
-			for _, d := range f.directVia() {
-				via[f.Name][d] = true
-			}
+	var a aggregator
+	for i := range lockfiles {
+		a.add(&lockfiles[i])
+	}
+	return a.entries()
+}
+
+// aggregator gathers the ranking one lockfile at a time; it holds one
+// entry per exposed gem, not the lockfiles' findings.
+type aggregator struct {
+	byName map[string]*AggregateEntry
+	via    map[string]map[string]bool
+	order  []string
+}
+
+func (a *aggregator) add(lr *LockfileReport) {
+	if a.byName == nil {
+		a.byName, a.via = map[string]*AggregateEntry{}, map[string]map[string]bool{}
+	}
+	counted := map[string]bool{}
+	for i := range lr.Gems {
+		f := &lr.Gems[i]
+		if f.Status != Unprotected && f.Status != Unknown {
+			continue
+		}
+		e := a.byName[f.Name]
+		if e == nil {
+			e = &AggregateEntry{Name: f.Name, Status: f.Status, Lockfiles: []string{}}
+			a.byName[f.Name] = e
+			a.via[f.Name] = map[string]bool{}
+			a.order = append(a.order, f.Name)
+		}
+		if f.Status.Severity() < e.Status.Severity() {
+			e.Status = f.Status
+		}
+		if !counted[f.Name] {
+			counted[f.Name] = true
+			e.Lockfiles = append(e.Lockfiles, lr.Path)
+		}
+		e.Downloads = max(e.Downloads, f.Downloads)
+		if e.LatestVersion == "" {
+			e.LatestVersion = f.LatestVersion
+		}
+		if e.SourceCodeURI == nil {
+			e.SourceCodeURI = f.SourceCodeURI
+		}
+		for _, d := range f.directVia() {
+			a.via[f.Name][d] = true
 		}
 	}
-	out := make([]AggregateEntry, 0, len(order))
-	for _, name := range order {
-		e := byName[name]
-		e.DirectVia = make([]string, 0, len(via[name]))
-		for d := range via[name] {
+}
+
+func (a *aggregator) entries() []AggregateEntry {
+	out := make([]AggregateEntry, 0, len(a.order))
+	for _, name := range a.order {
+		e := a.byName[name]
+		e.DirectVia = make([]string, 0, len(a.via[name]))
+		for d := range a.via[name] {
 			e.DirectVia = append(e.DirectVia, d)
 		}
 		sort.Strings(e.DirectVia)
@@ -170,14 +187,14 @@ func topAggregate(r *Report, opts RenderOptions) ([]AggregateEntry, int) {
 }
 
 // aggregateHeading introduces the ranking in the human formats.
-func aggregateHeading(r *Report, shown []AggregateEntry) string {
+func aggregateHeading(e *ending, shown []AggregateEntry) string {
 	of := ""
-	if len(shown) < len(r.Aggregate) {
-		of = fmt.Sprintf("top %d of %d", len(shown), len(r.Aggregate))
+	if len(shown) < len(e.r.Aggregate) {
+		of = fmt.Sprintf("top %d of %d", len(shown), len(e.r.Aggregate))
 	} else {
 		of = plural(len(shown), "gem", "gems")
 	}
-	return fmt.Sprintf("Exposed gems across %d lockfiles (%s; by lockfiles, then direct dependencies that pull them in, then downloads)", len(r.Lockfiles), of)
+	return fmt.Sprintf("Exposed gems across %d lockfiles (%s; by lockfiles, then direct dependencies that pull them in, then downloads)", e.lockfiles, of)
 }
 
 // listShort joins at most n items, saying how many more there are.

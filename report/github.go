@@ -21,10 +21,10 @@ import (
 // "," in properties).
 type githubRenderer struct{}
 
-func (githubRenderer) render(w io.Writer, r *Report, _ RenderOptions) error {
-	all := sortedRows(r, nil)
-	for _, rw := range all {
-		f := rw.f
+func (*githubRenderer) begin(io.Writer, RenderOptions) error { return nil }
+
+func (*githubRenderer) lockfile(w io.Writer, lf *LockfileReport, _ int, _ RenderOptions) error {
+	for _, f := range sortedRows(lf) {
 		if f.Status == Protected {
 			continue
 		}
@@ -36,19 +36,21 @@ func (githubRenderer) render(w io.Writer, r *Report, _ RenderOptions) error {
 			msg += "; allowlisted: " + safeText(f.AllowlistReason)
 		}
 		title := fmt.Sprintf("mfaudit: %s %s is %s", safeText(f.Name), safeText(versionLabel(f)), statusWord(f.Status))
-		writeWorkflowCommand(w, githubCommand(findingLevel(f)), rw.path, f.Line, title, msg)
+		writeWorkflowCommand(w, githubCommand(findingLevel(f)), lf.Path, f.Line, title, msg)
 	}
-	for _, lf := range r.Lockfiles {
-		for _, wn := range lf.Warnings {
-			writeWorkflowCommand(w, "warning", lf.Path, wn.Line, "mfaudit: lockfile warning", safeText(wn.Message))
-		}
+	for _, wn := range lf.Warnings {
+		writeWorkflowCommand(w, "warning", lf.Path, wn.Line, "mfaudit: lockfile warning", safeText(wn.Message))
 	}
-	for _, n := range allowlistNotes(r) {
+	return nil
+}
+
+func (*githubRenderer) end(w io.Writer, e *ending, _ RenderOptions) error {
+	for _, n := range allowlistNotes(e.r) {
 		msg := fmt.Sprintf("allowlist entry %q %s (reason: %s)", safeText(n.gem), n.msg, safeText(n.reason))
 		writeWorkflowCommand(w, "warning", "", 0, "mfaudit: allowlist entry "+n.state, msg)
 	}
-	t := r.Summary
-	fmt.Fprintf(w, "mfaudit: %s; %s\n", summaryLine(t), gateLine(t, r.Gate))
+	t := e.r.Summary
+	fmt.Fprintf(w, "mfaudit: %s; %s\n", summaryLine(t), gateLine(t, e.r.Gate))
 	return nil
 }
 

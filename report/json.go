@@ -11,42 +11,70 @@ import (
 // jsonRenderer writes the mfaudit/v1 contract: the Report as its struct
 // tags describe it, indented, with findings in lockfile order. Text is
 // written exactly as found (encoding/json escapes control characters), and
-// empty lists are [] rather than null so scripts need no special case.
-type jsonRenderer struct{}
+// empty lists are [] rather than null so scripts need no special case. It
+// streams: each lockfile is written as it comes, and the fields that follow
+// the lockfiles (summary, gate, ...) at the end, so the document is the one
+// encoding the whole Report would give.
+type jsonRenderer struct {
+	n int
+}
 
-func (jsonRenderer) render(w io.Writer, r *Report, _ RenderOptions) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(normalized(r)); err != nil {
-		return err
-	}
-	_, err := w.Write(escapeJSONUnsafe(buf.Bytes()))
+func (j *jsonRenderer) begin(w io.Writer, _ RenderOptions) error {
+	_, err := fmt.Fprintf(w, "{\n  \"schema\": %q,\n  \"lockfiles\": [", Schema)
 	return err
 }
 
-// normalized returns a copy of r with the schema set and nil lists made
-// empty, leaving r itself untouched.
-func normalized(r *Report) *Report {
-	out := *r
-	if out.Schema == "" {
-		out.Schema = Schema
+func (j *jsonRenderer) lockfile(w io.Writer, lr *LockfileReport, _ int, _ RenderOptions) error {
+	b, err := indentJSON(normalizedLockfile(lr), "    ")
+	if err != nil {
+		return err
 	}
-	out.Lockfiles = make([]LockfileReport, len(r.Lockfiles))
-	for i, lf := range r.Lockfiles {
-		gems := make([]Finding, len(lf.Gems))
-		for j, f := range lf.Gems {
-			if f.Path == nil {
-				f.Path = []string{}
-			}
-			gems[j] = f
+	sep := ",\n    "
+	if j.n == 0 {
+		sep = "\n    "
+	}
+	j.n++
+	_, err = fmt.Fprintf(w, "%s%s", sep, b)
+	return err
+}
+
+// jsonTail is the part of Report after its lockfiles, in field order.
+type jsonTail struct {
+	Summary    Summary               `json:"summary"`
+	Allowlist  []AllowlistEntryState `json:"allowlist,omitempty"`
+	Gate       Gate                  `json:"gate"`
+	Incomplete bool                  `json:"incomplete"`
+	Aggregate  []AggregateEntry      `json:"aggregate,omitempty"`
+}
+
+func (j *jsonRenderer) end(w io.Writer, e *ending, _ RenderOptions) error {
+	r := e.r
+	gate := r.Gate
+	if gate.FailOn == nil {
+		gate.FailOn = []Status{}
+	}
+	b, err := indentJSON(jsonTail{Summary: r.Summary, Allowlist: r.Allowlist, Gate: gate, Incomplete: r.Incomplete, Aggregate: r.Aggregate}, "")
+	if err != nil {
+		return err
+	}
+	closing := "\n  ]"
+	if j.n == 0 {
+		closing = "]"
+	}
+	// b is "{\n  \"summary\": ...\n}": splice its fields in.
+	_, err = fmt.Fprintf(w, "%s,%s\n", closing, bytes.TrimPrefix(b, []byte("{")))
+	return err
+}
+
+// normalizedLockfile returns a copy of lr with nil lists made empty.
+func normalizedLockfile(lr *LockfileReport) *LockfileReport {
+	out := *lr
+	out.Gems = make([]Finding, len(lr.Gems))
+	copy(out.Gems, lr.Gems)
+	for i := range out.Gems {
+		if out.Gems[i].Path == nil {
+			out.Gems[i].Path = []string{}
 		}
-		lf.Gems = gems
-		out.Lockfiles[i] = lf
-	}
-	if out.Gate.FailOn == nil {
-		out.Gate.FailOn = []Status{}
 	}
 	return &out
 }

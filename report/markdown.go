@@ -15,9 +15,37 @@ import (
 // All text that comes from a lockfile or a registry is escaped: Markdown
 // and HTML metacharacters lose their meaning, "|" cannot end a table cell,
 // and "@" and "#" cannot mention a user or reference an issue.
-type markdownRenderer struct{}
+type markdownRenderer struct {
+	sections []mdSection
+}
 
-func (markdownRenderer) render(w io.Writer, r *Report, opts RenderOptions) error {
+// mdSection is what the Markdown keeps of one lockfile until the end: the
+// findings it lists (those not protected) and what it counts.
+type mdSection struct {
+	path      string
+	total     int
+	listed    []Finding
+	warnings  []Warning
+	protected int
+}
+
+func (m *markdownRenderer) begin(io.Writer, RenderOptions) error { return nil }
+
+func (m *markdownRenderer) lockfile(_ io.Writer, lf *LockfileReport, _ int, _ RenderOptions) error {
+	sec := mdSection{path: lf.Path, total: len(lf.Gems), warnings: lf.Warnings}
+	for _, f := range sortedRows(lf) {
+		if f.Status == Protected {
+			sec.protected++
+			continue
+		}
+		sec.listed = append(sec.listed, *f)
+	}
+	m.sections = append(m.sections, sec)
+	return nil
+}
+
+func (m *markdownRenderer) end(w io.Writer, e *ending, opts RenderOptions) error {
+	r := e.r
 	t := r.Summary
 	fmt.Fprintln(w, "## mfaudit")
 	fmt.Fprintln(w)
@@ -30,45 +58,39 @@ func (markdownRenderer) render(w io.Writer, r *Report, opts RenderOptions) error
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, summaryLine(t))
 
-	for i := range r.Lockfiles {
-		lf := &r.Lockfiles[i]
-		rows := sortedRows(r, []int{i})
+	for i := range m.sections {
+		sec := &m.sections[i]
 		fmt.Fprintln(w)
-		fmt.Fprintf(w, "### %s (%s)\n", mdCode(lf.Path), plural(len(rows), "gem", "gems"))
+		fmt.Fprintf(w, "### %s (%s)\n", mdCode(sec.path), plural(sec.total, "gem", "gems"))
 		fmt.Fprintln(w)
-		listed := 0
-		for _, rw := range rows {
-			if rw.f.Status == Protected {
-				continue
-			}
-			if listed == 0 {
+		for j := range sec.listed {
+			if j == 0 {
 				fmt.Fprintln(w, "| Status | Gem | Version | Latest | Flag | Dependency | Reason |")
 				fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- | --- |")
 			}
-			listed++
-			writeMarkdownRow(w, rw.f, r.Gate)
+			writeMarkdownRow(w, &sec.listed[j], r.Gate)
 		}
-		switch protected := len(rows) - listed; {
-		case len(rows) == 0:
+		switch listed := len(sec.listed); {
+		case sec.total == 0:
 			fmt.Fprintln(w, "No locked gems.")
 		case listed == 0:
-			fmt.Fprintf(w, "All %s protected.\n", plural(protected, "gem is", "gems are"))
-		case protected > 0:
+			fmt.Fprintf(w, "All %s protected.\n", plural(sec.protected, "gem is", "gems are"))
+		case sec.protected > 0:
 			fmt.Fprintln(w)
-			fmt.Fprintf(w, "%s not listed.\n", plural(protected, "protected gem", "protected gems"))
+			fmt.Fprintf(w, "%s not listed.\n", plural(sec.protected, "protected gem", "protected gems"))
 		}
-		if len(lf.Warnings) > 0 {
+		if len(sec.warnings) > 0 {
 			fmt.Fprintln(w)
 			fmt.Fprintln(w, "Warnings:")
 			fmt.Fprintln(w)
-			for _, wn := range lf.Warnings {
-				fmt.Fprintf(w, "- %s: %s\n", mdCode(location(lf.Path, wn.Line)), mdText(wn.Message))
+			for _, wn := range sec.warnings {
+				fmt.Fprintf(w, "- %s: %s\n", mdCode(location(sec.path, wn.Line)), mdText(wn.Message))
 			}
 		}
 	}
 
 	if len(r.Aggregate) > 0 {
-		writeAggregateMarkdown(w, r, opts)
+		writeAggregateMarkdown(w, e, opts)
 	}
 	if notes := allowlistNotes(r); len(notes) > 0 {
 		fmt.Fprintln(w)
@@ -82,10 +104,10 @@ func (markdownRenderer) render(w io.Writer, r *Report, opts RenderOptions) error
 }
 
 // writeAggregateMarkdown writes the blast-radius ranking.
-func writeAggregateMarkdown(w io.Writer, r *Report, opts RenderOptions) {
-	shown, _ := topAggregate(r, opts)
+func writeAggregateMarkdown(w io.Writer, e *ending, opts RenderOptions) {
+	shown, _ := topAggregate(e.r, opts)
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "### "+aggregateHeading(r, shown))
+	fmt.Fprintln(w, "### "+aggregateHeading(e, shown))
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| Rank | Gem | Status | Lockfiles | Direct via | Downloads |")
 	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- |")

@@ -43,23 +43,37 @@ type RenderOptions struct {
 	Top int
 }
 
-// renderer writes a whole report in one format.
+// renderer writes a report in one format, in three parts, so that a
+// Stream can write lockfiles as they come: begin before the first
+// lockfile, lockfile for each (n counts them from 0), end with what is
+// known once all are written. A format that must show totals first (the
+// Markdown) keeps what it needs of each lockfile until end.
 type renderer interface {
-	render(w io.Writer, r *Report, opts RenderOptions) error
+	begin(w io.Writer, opts RenderOptions) error
+	lockfile(w io.Writer, lr *LockfileReport, n int, opts RenderOptions) error
+	end(w io.Writer, e *ending, opts RenderOptions) error
+}
+
+// ending is what a renderer learns after the last lockfile: the report's
+// summary, gate, allowlist states, aggregate and completeness (r has no
+// Lockfiles in a stream), and how many lockfiles there were.
+type ending struct {
+	r         *Report
+	lockfiles int
 }
 
 func rendererFor(format string) renderer {
 	switch format {
 	case "table":
-		return tableRenderer{}
+		return &tableRenderer{}
 	case "json":
-		return jsonRenderer{}
+		return &jsonRenderer{}
 	case "sarif":
-		return sarifRenderer{}
+		return &sarifRenderer{}
 	case "markdown":
-		return markdownRenderer{}
+		return &markdownRenderer{}
 	case "github":
-		return githubRenderer{}
+		return &githubRenderer{}
 	}
 	return nil
 }
@@ -78,7 +92,14 @@ func Render(w io.Writer, format string, r *Report, opts RenderOptions) error {
 		return fmt.Errorf("report: format %s: no report to render", format)
 	}
 	var buf bytes.Buffer
-	if err := rd.render(&buf, r, opts); err != nil {
+	err := rd.begin(&buf, opts)
+	for i := 0; err == nil && i < len(r.Lockfiles); i++ {
+		err = rd.lockfile(&buf, &r.Lockfiles[i], i, opts)
+	}
+	if err == nil {
+		err = rd.end(&buf, &ending{r: r, lockfiles: len(r.Lockfiles)}, opts)
+	}
+	if err != nil {
 		return fmt.Errorf("report: format %s: %w", format, err)
 	}
 	if _, err := w.Write(buf.Bytes()); err != nil {
@@ -87,38 +108,20 @@ func Render(w io.Writer, format string, r *Report, opts RenderOptions) error {
 	return nil
 }
 
-// row is one finding with the lockfile it belongs to, for renderers that
-// list findings across lockfiles.
-type row struct {
-	lockfile int // index into Report.Lockfiles
-	path     string
-	f        *Finding
-}
-
-// sortedRows returns the findings of the given lockfiles (all when idx is
-// nil) sorted by severity, then gem name, version, platform, lockfile and
-// line, so every run prints the same order.
-func sortedRows(r *Report, idx []int) []row {
-	if idx == nil {
-		for i := range r.Lockfiles {
-			idx = append(idx, i)
-		}
+// sortedRows returns a lockfile's findings sorted by severity, then gem
+// name, version, platform and line, so every run prints the same order.
+func sortedRows(lr *LockfileReport) []*Finding {
+	rows := make([]*Finding, len(lr.Gems))
+	for i := range lr.Gems {
+		rows[i] = &lr.Gems[i]
 	}
-	var rows []row
-	for _, i := range idx {
-		lf := &r.Lockfiles[i]
-		for j := range lf.Gems {
-			rows = append(rows, row{lockfile: i, path: lf.Path, f: &lf.Gems[j]})
-		}
-	}
-	slices.SortFunc(rows, func(a, b row) int {
+	slices.SortFunc(rows, func(a, b *Finding) int {
 		return cmp.Or(
-			cmp.Compare(a.f.Status.Severity(), b.f.Status.Severity()),
-			cmp.Compare(a.f.Name, b.f.Name),
-			compareVersions(a.f.Version, b.f.Version),
-			cmp.Compare(a.f.Platform, b.f.Platform),
-			cmp.Compare(a.lockfile, b.lockfile),
-			cmp.Compare(a.f.Line, b.f.Line),
+			cmp.Compare(a.Status.Severity(), b.Status.Severity()),
+			cmp.Compare(a.Name, b.Name),
+			compareVersions(a.Version, b.Version),
+			cmp.Compare(a.Platform, b.Platform),
+			cmp.Compare(a.Line, b.Line),
 		)
 	})
 	return rows
@@ -289,6 +292,9 @@ func expiryLabel(e AllowlistEntryState) string {
 // expired ones (they no longer allow anything) and stale ones (they match
 // no locked gem and can be removed), sorted by state then gem.
 func allowlistNotes(r *Report) []allowlistNote {
+	if r == nil {
+		return nil
+	}
 	var notes []allowlistNote
 	for _, e := range r.Allowlist {
 		var msg string

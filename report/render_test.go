@@ -136,27 +136,29 @@ func TestRenderWriteError(t *testing.T) {
 }
 
 func TestSortedRows(t *testing.T) {
-	rows := sortedRows(renderSample(), nil)
+	r := renderSample()
 	var got []string
-	for _, rw := range rows {
-		got = append(got, string(rw.f.Status)+" "+rw.f.Name+" "+versionLabel(rw.f)+" "+rw.path)
+	for i := range r.Lockfiles {
+		for _, f := range sortedRows(&r.Lockfiles[i]) {
+			got = append(got, string(f.Status)+" "+f.Name+" "+versionLabel(f)+" "+r.Lockfiles[i].Path)
+		}
 	}
 	want := []string{
-		"unprotected kramdown 2.3.2 services/api/Gemfile.lock",
 		"unprotected kramdown 2.4.0 Gemfile.lock",
 		"unprotected legacy_gem 0.9.1 Gemfile.lock",
-		"unprotected oldgem 1.0.0 services/api/Gemfile.lock",
 		"unprotected optout 1.2.0 Gemfile.lock",
 		"unknown ffi 1.16.3 Gemfile.lock",
 		"unknown ghostgem 0.1.0 Gemfile.lock",
-		"partial json 2.7.1-java services/api/Gemfile.lock",
 		"partial rails 7.1.2 Gemfile.lock",
 		"not_covered mytool 0.3.0 Gemfile.lock",
 		"not_covered private_gem 2.0.0 Gemfile.lock",
 		"protected nokogiri 1.15.4-arm64-darwin Gemfile.lock",
 		"protected nokogiri 1.15.4-x86_64-linux Gemfile.lock",
-		"protected puma 6.4.0 services/api/Gemfile.lock",
 		"protected rake 13.1.0 Gemfile.lock",
+		"unprotected kramdown 2.3.2 services/api/Gemfile.lock",
+		"unprotected oldgem 1.0.0 services/api/Gemfile.lock",
+		"partial json 2.7.1-java services/api/Gemfile.lock",
+		"protected puma 6.4.0 services/api/Gemfile.lock",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("order:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

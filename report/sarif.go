@@ -13,29 +13,6 @@ import (
 	"strings"
 )
 
-// sarifRenderer writes a SARIF 2.1.0 log for GitHub code scanning and other
-// SARIF consumers.
-//
-// The mapping: each status but protected is a rule (MFA001 unprotected,
-// MFA002 unknown, MFA003 partial, MFA004 not_covered), and each finding
-// that is not protected is one result of its rule, located on the spec's
-// line in the lockfile (the path as given on the command line, so relative
-// paths stay relative to the repository root). A result is level "error"
-// when it fails the gate, "warning" when it is unprotected or unknown but
-// allowlisted or the gate is off, and "note" otherwise. Allowlisted results
-// carry an accepted external suppression with the allowlist's reason.
-//
-// partialFingerprints hash the rule, lockfile path, gem name and platform,
-// never the line or the version: an alert survives lines moving and version
-// bumps, and is closed when the gem becomes protected (its rule changes).
-// The hash is given both under mfaudit's own key and as
-// primaryLocationLineHash: without the latter, GitHub's upload action would
-// hash the lockfile line, which names the version, and a version bump would
-// open a duplicate alert.
-// Lockfile warnings and expired or stale allowlist entries become tool
-// execution notifications.
-type sarifRenderer struct{}
-
 const (
 	sarifSchema  = "https://json.schemastore.org/sarif-2.1.0.json"
 	sarifVersion = "2.1.0"
@@ -218,18 +195,40 @@ type sarifRegion struct {
 	StartLine int `json:"startLine"`
 }
 
-func (sarifRenderer) render(w io.Writer, r *Report, opts RenderOptions) error {
-	run := sarifRun{
-		Tool: sarifTool{Driver: sarifDriver{
-			Name:           "mfaudit",
-			Version:        opts.ToolVersion,
-			InformationURI: toolInfoURI,
-		}},
-		Results:    []sarifResult{},
-		ColumnKind: "unicodeCodePoints",
-	}
+// sarifRenderer writes a SARIF 2.1.0 log for GitHub code scanning and other
+// SARIF consumers.
+//
+// The mapping: each status but protected is a rule (MFA001 unprotected,
+// MFA002 unknown, MFA003 partial, MFA004 not_covered), and each finding
+// that is not protected is one result of its rule, located on the spec's
+// line in the lockfile (the path as given on the command line, so relative
+// paths stay relative to the repository root). A result is level "error"
+// when it fails the gate, "warning" when it is unprotected or unknown but
+// allowlisted or the gate is off, and "note" otherwise. Allowlisted results
+// carry an accepted external suppression with the allowlist's reason.
+//
+// partialFingerprints hash the rule, lockfile path, gem name and platform,
+// never the line or the version: an alert survives lines moving and version
+// bumps, and is closed when the gem becomes protected (its rule changes).
+// The hash is given both under mfaudit's own key and as
+// primaryLocationLineHash: without the latter, GitHub's upload action would
+// hash the lockfile line, which names the version, and a version bump would
+// open a duplicate alert.
+// Lockfile warnings and expired or stale allowlist entries become tool
+// execution notifications.
+//
+// It streams the log: everything up to the results array in begin, each
+// lockfile's results as they come, and the invocation (whose notifications
+// gather the lockfiles' warnings) after them.
+type sarifRenderer struct {
+	results       int
+	notifications []sarifNotification
+}
+
+func (s *sarifRenderer) begin(w io.Writer, opts RenderOptions) error {
+	driver := sarifDriver{Name: "mfaudit", Version: opts.ToolVersion, InformationURI: toolInfoURI}
 	for _, rule := range sarifRules {
-		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifReportingDescr{
+		driver.Rules = append(driver.Rules, sarifReportingDescr{
 			ID:                   rule.id,
 			Name:                 rule.name,
 			ShortDescription:     sarifMessage{Text: rule.short},
@@ -244,28 +243,24 @@ func (sarifRenderer) render(w io.Writer, r *Report, opts RenderOptions) error {
 			},
 		})
 	}
-
-	inv := sarifInvocation{ExecutionSuccessful: true}
-	for _, lf := range r.Lockfiles {
-		for _, wn := range lf.Warnings {
-			inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
-				Level:     "warning",
-				Message:   sarifMessage{Text: safeText(wn.Message)},
-				Locations: []sarifLocation{sarifLocationFor(lf.Path, wn.Line)},
-			})
-		}
+	tool, err := indentJSON(sarifTool{Driver: driver}, "      ")
+	if err != nil {
+		return err
 	}
-	for _, n := range allowlistNotes(r) {
-		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
-			Level: "warning",
-			Message: sarifMessage{Text: fmt.Sprintf("allowlist entry %q %s (reason: %s)",
-				safeText(n.gem), n.msg, safeText(n.reason))},
+	_, err = fmt.Fprintf(w, "{\n  \"$schema\": %q,\n  \"version\": %q,\n  \"runs\": [\n    {\n      \"tool\": %s,\n      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": [",
+		sarifSchema, sarifVersion, tool)
+	return err
+}
+
+func (s *sarifRenderer) lockfile(w io.Writer, lf *LockfileReport, _ int, _ RenderOptions) error {
+	for _, wn := range lf.Warnings {
+		s.notifications = append(s.notifications, sarifNotification{
+			Level:     "warning",
+			Message:   sarifMessage{Text: safeText(wn.Message)},
+			Locations: []sarifLocation{sarifLocationFor(lf.Path, wn.Line)},
 		})
 	}
-	run.Invocations = []sarifInvocation{inv}
-
-	for _, rw := range sortedRows(r, nil) {
-		f := rw.f
+	for _, f := range sortedRows(lf) {
 		idx, ok := sarifRuleFor(f.Status)
 		if !ok {
 			// Protected, or a status this version does not know: no alert.
@@ -278,8 +273,8 @@ func (sarifRenderer) render(w io.Writer, r *Report, opts RenderOptions) error {
 			RuleID:              rule.id,
 			RuleIndex:           idx,
 			Level:               findingLevel(f),
-			Locations:           []sarifLocation{sarifLocationFor(rw.path, f.Line)},
-			PartialFingerprints: sarifFingerprints(rule.id, rw.path, f),
+			Locations:           []sarifLocation{sarifLocationFor(lf.Path, f.Line)},
+			PartialFingerprints: sarifFingerprints(rule.id, lf.Path, f),
 			Properties: sarifResultProps{
 				Gem:           f.Name,
 				Version:       f.Version,
@@ -301,18 +296,55 @@ func (sarifRenderer) render(w io.Writer, r *Report, opts RenderOptions) error {
 			}}
 		}
 		res.Message = sarifMessage{Text: msg}
-		run.Results = append(run.Results, res)
+		b, err := indentJSON(res, "        ")
+		if err != nil {
+			return err
+		}
+		sep := ",\n        "
+		if s.results == 0 {
+			sep = "\n        "
+		}
+		s.results++
+		if _, err := fmt.Fprintf(w, "%s%s", sep, b); err != nil {
+			return err
+		}
 	}
+	return nil
+}
 
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}}); err != nil {
+func (s *sarifRenderer) end(w io.Writer, e *ending, _ RenderOptions) error {
+	inv := sarifInvocation{ExecutionSuccessful: true, ToolExecutionNotifications: s.notifications}
+	for _, n := range allowlistNotes(e.r) {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
+			Level: "warning",
+			Message: sarifMessage{Text: fmt.Sprintf("allowlist entry %q %s (reason: %s)",
+				safeText(n.gem), n.msg, safeText(n.reason))},
+		})
+	}
+	invs, err := indentJSON([]sarifInvocation{inv}, "      ")
+	if err != nil {
 		return err
 	}
-	_, err := w.Write(escapeJSONUnsafe(buf.Bytes()))
+	closing := "\n      ]"
+	if s.results == 0 {
+		closing = "]"
+	}
+	_, err = fmt.Fprintf(w, "%s,\n      \"invocations\": %s\n    }\n  ]\n}\n", closing, invs)
 	return err
+}
+
+// indentJSON encodes v as the JSON renderers do (indented by two spaces,
+// HTML left alone, terminal-unsafe runes escaped), for a value that sits
+// prefix deep in a document.
+func indentJSON(v any, prefix string) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent(prefix, "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return escapeJSONUnsafe(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))), nil
 }
 
 // sarifFingerprint identifies a finding across runs: the rule, the lockfile

@@ -52,29 +52,33 @@ var statusColor = map[Status]string{
 	Protected:   "32",   // green
 }
 
-func (tableRenderer) render(w io.Writer, r *Report, opts RenderOptions) error {
-	for i := range r.Lockfiles {
-		lf := &r.Lockfiles[i]
-		if i > 0 {
-			fmt.Fprintln(w)
-		}
-		rows := sortedRows(r, []int{i})
-		fmt.Fprintf(w, "%s (%s)\n", safeText(lf.Path), plural(len(rows), "gem", "gems"))
-		if len(rows) > 0 {
-			fmt.Fprintln(w)
-			if err := writeTable(w, rows, opts); err != nil {
-				return fmt.Errorf("lockfile %s: %w", lf.Path, err)
-			}
-		}
-		if len(lf.Warnings) > 0 {
-			fmt.Fprintln(w)
-			for _, wn := range lf.Warnings {
-				fmt.Fprintf(w, "warning: %s: %s\n", location(lf.Path, wn.Line), safeText(wn.Message))
-			}
+func (*tableRenderer) begin(io.Writer, RenderOptions) error { return nil }
+
+func (*tableRenderer) lockfile(w io.Writer, lf *LockfileReport, n int, opts RenderOptions) error {
+	if n > 0 {
+		fmt.Fprintln(w)
+	}
+	rows := sortedRows(lf)
+	fmt.Fprintf(w, "%s (%s)\n", safeText(lf.Path), plural(len(rows), "gem", "gems"))
+	if len(rows) > 0 {
+		fmt.Fprintln(w)
+		if err := writeTable(w, rows, opts); err != nil {
+			return fmt.Errorf("lockfile %s: %w", lf.Path, err)
 		}
 	}
+	if len(lf.Warnings) > 0 {
+		fmt.Fprintln(w)
+		for _, wn := range lf.Warnings {
+			fmt.Fprintf(w, "warning: %s: %s\n", location(lf.Path, wn.Line), safeText(wn.Message))
+		}
+	}
+	return nil
+}
+
+func (*tableRenderer) end(w io.Writer, e *ending, opts RenderOptions) error {
+	r := e.r
 	if len(r.Aggregate) > 0 {
-		writeAggregateTable(w, r, opts)
+		writeAggregateTable(w, e, opts)
 	}
 	if notes := allowlistNotes(r); len(notes) > 0 {
 		fmt.Fprintln(w)
@@ -84,8 +88,8 @@ func (tableRenderer) render(w io.Writer, r *Report, opts RenderOptions) error {
 	}
 	t := r.Summary
 	fmt.Fprintln(w)
-	if len(r.Lockfiles) > 1 {
-		fmt.Fprintf(w, "%s in %d lockfiles\n", summaryLine(t), len(r.Lockfiles))
+	if e.lockfiles > 1 {
+		fmt.Fprintf(w, "%s in %d lockfiles\n", summaryLine(t), e.lockfiles)
 	} else {
 		fmt.Fprintln(w, summaryLine(t))
 	}
@@ -94,10 +98,10 @@ func (tableRenderer) render(w io.Writer, r *Report, opts RenderOptions) error {
 }
 
 // writeAggregateTable prints the blast-radius ranking after the lockfiles.
-func writeAggregateTable(w io.Writer, r *Report, opts RenderOptions) {
-	shown, _ := topAggregate(r, opts)
+func writeAggregateTable(w io.Writer, e *ending, opts RenderOptions) {
+	shown, _ := topAggregate(e.r, opts)
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, aggregateHeading(r, shown)+":")
+	fmt.Fprintln(w, aggregateHeading(e, shown)+":")
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 4, columnGap, ' ', 0)
 	fmt.Fprintln(tw, "RANK\tGEM\tSTATUS\tLOCKFILES\tDIRECT VIA\tDOWNLOADS")
@@ -135,10 +139,10 @@ func tableCells(f *Finding) []string {
 	}
 }
 
-func writeTable(w io.Writer, rows []row, opts RenderOptions) error {
+func writeTable(w io.Writer, rows []*Finding, opts RenderOptions) error {
 	cells := make([][]string, len(rows))
-	for i, rw := range rows {
-		cells[i] = tableCells(rw.f)
+	for i, f := range rows {
+		cells[i] = tableCells(f)
 	}
 	keep := []int{colStatus, colGem, colVersion, colLatest, colFlag, colVia, colReason}
 	if opts.Width > 0 {
@@ -146,9 +150,9 @@ func writeTable(w io.Writer, rows []row, opts RenderOptions) error {
 	}
 	header := pick(tableHeader, keep)
 	body := make([][]string, len(cells))
-	for i, rw := range rows {
+	for i, f := range rows {
 		body[i] = pick(cells[i], keep)
-		if c, ok := statusColor[rw.f.Status]; ok && opts.Color {
+		if c, ok := statusColor[f.Status]; ok && opts.Color {
 			body[i][0] = "\x1b[" + c + "m" + body[i][0] + "\x1b[0m"
 		}
 	}
