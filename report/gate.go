@@ -79,6 +79,9 @@ func (r *Report) ApplyGate(failOn []Status) bool {
 	r.Summary = Summary{}
 	r.Incomplete = false
 	for i := range r.Lockfiles {
+		if r.Lockfiles[i].Error != "" {
+			r.Incomplete = true
+		}
 		for j := range r.Lockfiles[i].Gems {
 			f := &r.Lockfiles[i].Gems[j]
 			f.FailsGate = fails[f.Status] && !f.Allowlisted

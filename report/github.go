@@ -24,6 +24,9 @@ type githubRenderer struct{}
 func (*githubRenderer) begin(io.Writer, RenderOptions) error { return nil }
 
 func (*githubRenderer) lockfile(w io.Writer, lf *LockfileReport, _ int, _ RenderOptions) error {
+	if lf.Error != "" {
+		writeWorkflowCommand(w, "error", lf.Path, 0, "mfaudit: lockfile not audited", safeText(lf.Error))
+	}
 	for _, f := range sortedRows(lf) {
 		if f.Status == Protected {
 			continue

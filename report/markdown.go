@@ -23,6 +23,7 @@ type markdownRenderer struct {
 // findings it lists (those not protected) and what it counts.
 type mdSection struct {
 	path      string
+	err       string
 	total     int
 	listed    []Finding
 	warnings  []Warning
@@ -32,7 +33,7 @@ type mdSection struct {
 func (m *markdownRenderer) begin(io.Writer, RenderOptions) error { return nil }
 
 func (m *markdownRenderer) lockfile(_ io.Writer, lf *LockfileReport, _ int, _ RenderOptions) error {
-	sec := mdSection{path: lf.Path, total: len(lf.Gems), warnings: lf.Warnings}
+	sec := mdSection{path: lf.Path, err: lf.Error, total: len(lf.Gems), warnings: lf.Warnings}
 	for _, f := range sortedRows(lf) {
 		if f.Status == Protected {
 			sec.protected++
@@ -61,6 +62,10 @@ func (m *markdownRenderer) end(w io.Writer, e *ending, opts RenderOptions) error
 	for i := range m.sections {
 		sec := &m.sections[i]
 		fmt.Fprintln(w)
+		if sec.err != "" {
+			fmt.Fprintf(w, "### %s: not audited\n\n%s\n", mdCode(sec.path), mdText(sec.err))
+			continue
+		}
 		fmt.Fprintf(w, "### %s (%s)\n", mdCode(sec.path), plural(sec.total, "gem", "gems"))
 		fmt.Fprintln(w)
 		for j := range sec.listed {

@@ -107,7 +107,10 @@ type Warning struct {
 
 // LockfileReport holds the findings for one lockfile, in lockfile order.
 type LockfileReport struct {
-	Path     string    `json:"path"`
+	Path string `json:"path"`
+	// Error says why the lockfile could not be read ("path:line: message");
+	// it then has no findings, and the report is incomplete.
+	Error    string    `json:"error,omitempty"`
 	Gems     []Finding `json:"gems"`
 	Warnings []Warning `json:"warnings,omitempty"`
 

@@ -253,6 +253,13 @@ func (s *sarifRenderer) begin(w io.Writer, opts RenderOptions) error {
 }
 
 func (s *sarifRenderer) lockfile(w io.Writer, lf *LockfileReport, _ int, _ RenderOptions) error {
+	if lf.Error != "" {
+		s.notifications = append(s.notifications, sarifNotification{
+			Level:     "error",
+			Message:   sarifMessage{Text: "lockfile not audited: " + safeText(lf.Error)},
+			Locations: []sarifLocation{sarifLocationFor(lf.Path, 0)},
+		})
+	}
 	for _, wn := range lf.Warnings {
 		s.notifications = append(s.notifications, sarifNotification{
 			Level:     "warning",
@@ -313,7 +320,7 @@ func (s *sarifRenderer) lockfile(w io.Writer, lf *LockfileReport, _ int, _ Rende
 }
 
 func (s *sarifRenderer) end(w io.Writer, e *ending, _ RenderOptions) error {
-	inv := sarifInvocation{ExecutionSuccessful: true, ToolExecutionNotifications: s.notifications}
+	inv := sarifInvocation{ExecutionSuccessful: !e.r.Incomplete, ToolExecutionNotifications: s.notifications}
 	for _, n := range allowlistNotes(e.r) {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
 			Level: "warning",

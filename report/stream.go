@@ -45,6 +45,9 @@ func NewStream(w io.Writer, format string, failOn []Status, opts RenderOptions) 
 // Add marks which of lr's findings fail the gate (apply the allowlist
 // first), counts them, and writes the lockfile.
 func (s *Stream) Add(lr *LockfileReport) error {
+	if lr.Error != "" {
+		s.incomplete = true
+	}
 	for i := range lr.Gems {
 		f := &lr.Gems[i]
 		f.FailsGate = s.fails[f.Status] && !f.Allowlisted

@@ -58,6 +58,10 @@ func (*tableRenderer) lockfile(w io.Writer, lf *LockfileReport, n int, opts Rend
 	if n > 0 {
 		fmt.Fprintln(w)
 	}
+	if lf.Error != "" {
+		fmt.Fprintf(w, "%s: not audited: %s\n", safeText(lf.Path), safeText(lf.Error))
+		return nil
+	}
 	rows := sortedRows(lf)
 	fmt.Fprintf(w, "%s (%s)\n", safeText(lf.Path), plural(len(rows), "gem", "gems"))
 	if len(rows) > 0 {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -40,6 +39,7 @@ type auditOptions struct {
 	isRubygemsOrg   func(string) bool
 	rubygemsRemotes []string
 	top             int
+	recursive       bool
 }
 
 const auditLong = `Audit reads each lockfile (a Gemfile.lock or gems.locked, or a directory
@@ -118,6 +118,7 @@ func newAuditCmd(e *env) *cobra.Command {
 	f.StringVar(&failOn, "fail-on", "unprotected,unknown", "comma-separated `statuses` that fail the gate (exit 3), or none")
 	f.StringVar(&opts.allowlist, "allowlist", "", "allowlist `FILE` for every lockfile (default: "+report.DefaultAllowlistName+" next to each lockfile, if present)")
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print no progress or notes on stderr, only errors")
+	f.BoolVarP(&opts.recursive, "recursive", "r", false, "audit every Gemfile.lock and gems.locked below each DIR (not in vendor/, node_modules/, .git/, tmp/); a lockfile that does not parse is reported and the rest goes on")
 	f.IntVar(&opts.top, "top", report.DefaultTop, "with several lockfiles, list the `N` most shared exposed gems in table and markdown output")
 	f.StringArrayVar(&opts.rubygemsRemotes, "rubygems-remote", nil, "count this lockfile remote `URL` as RubyGems.org: a company proxy of it (repeatable)")
 
@@ -156,19 +157,44 @@ func checkRegistryURL(raw string) error {
 	return nil
 }
 
-// runAudit parses every lockfile, looks the gems up, judges them, writes
-// the report and returns the gate's outcome.
+// keepParsed is how many lockfiles an audit keeps parsed between its two
+// passes; beyond it, each is parsed again when its turn comes, so that a
+// fleet's memory grows with its distinct gems, not with its lockfiles.
+const keepParsed = 64
+
+// runAudit audits in two passes: it parses every lockfile to learn the
+// gems to look up, looks them up (each once), then judges and writes the
+// lockfiles one at a time.
 func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
-	paths, err := resolveLockfiles(opts.paths)
+	paths, err := auditPaths(e, opts)
 	if err != nil {
 		return err
 	}
-	// Parse everything first: a broken lockfile stops the run before any
-	// request is made or any output is written.
-	lockfiles := make([]*lockfile.Lockfile, len(paths))
+	evalOpts := report.EvaluateOptions{OnlyDirect: opts.onlyDirect, IsRubygemsOrg: opts.isRubygemsOrg}
+
+	// Pass 1. A lockfile that does not parse stops a plain audit before
+	// any request or output; a recursive one reports it and goes on.
+	parsed := make([]*lockfile.Lockfile, len(paths))
+	failed := make([]error, len(paths))
+	var names []string
+	seen := map[string]bool{}
 	for i, p := range paths {
-		if lockfiles[i], err = lockfile.ParseFile(p); err != nil {
-			return err
+		lf, err := lockfile.ParseFile(p)
+		if err != nil {
+			if !opts.recursive {
+				return err
+			}
+			failed[i] = err
+			continue
+		}
+		for _, n := range report.LookupNames([]*lockfile.Lockfile{lf}, evalOpts) {
+			if !seen[n] {
+				seen[n] = true
+				names = append(names, n)
+			}
+		}
+		if len(paths) <= keepParsed {
+			parsed[i] = lf
 		}
 	}
 	allowlists, err := loadAllowlists(opts.allowlist, paths)
@@ -176,8 +202,6 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 		return err
 	}
 
-	evalOpts := report.EvaluateOptions{OnlyDirect: opts.onlyDirect, IsRubygemsOrg: opts.isRubygemsOrg}
-	names := report.LookupNames(lockfiles, evalOpts)
 	prog := newProgress(e.stderr, e.stderrTTY && !opts.quiet, len(names))
 	client, err := registry.New(registry.Options{
 		BaseURL:     opts.registryURL,
@@ -190,63 +214,170 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 	if err != nil {
 		return err
 	}
-	results := client.Lookup(ctx, names)
+	results := report.Results(client.Lookup(ctx, names))
 	prog.finish()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 
-	now := e.now()
-	lookups := report.Results(results)
-	reports := make([]report.LockfileReport, len(lockfiles))
-	for i, lf := range lockfiles {
-		reports[i] = report.Evaluate(lf, lookups, evalOpts)
-		allowlists[i].Apply(&reports[i], now)
+	// Pass 2: judge and write each lockfile in turn.
+	out, commit, abort, err := auditOutput(e, opts)
+	if err != nil {
+		return err
 	}
-	r := report.New(reports)
-	seen := map[*report.Allowlist]bool{}
-	for _, al := range allowlists {
-		if al != nil && !seen[al] {
-			seen[al] = true
-			r.Allowlist = append(r.Allowlist, al.States(now)...)
-		}
-	}
-	failed := r.ApplyGate(opts.failOn)
-
-	var buf bytes.Buffer
 	ro := report.RenderOptions{ToolVersion: mfauditVersion(), Top: opts.top}
 	if opts.output == "" {
 		ro.Color = e.colour(e.stdoutTTY)
 		ro.Width = e.stdoutWidth
 	}
-	if err := report.Render(&buf, opts.format, r, ro); err != nil {
+	stream, err := report.NewStream(out, opts.format, opts.failOn, ro)
+	if err != nil {
+		abort()
 		return err
 	}
-	if opts.output == "" {
-		if _, err := e.stdout.Write(buf.Bytes()); err != nil {
-			return err
+	now := e.now()
+	var warnings []string
+	parseErrors := 0
+	lookupFailed := map[string]bool{}
+	for i, p := range paths {
+		lf := parsed[i]
+		if lf == nil && failed[i] == nil {
+			if lf, err = lockfile.ParseFile(p); err != nil {
+				failed[i] = err // changed between the passes
+			}
 		}
-	} else if err := writeOutput(opts.output, buf.Bytes()); err != nil {
+		var lr report.LockfileReport
+		if failed[i] != nil {
+			parseErrors++
+			lr = report.LockfileReport{Path: registry.Sanitize(p), Error: registry.Sanitize(failed[i].Error()), Gems: []report.Finding{}}
+			warnings = append(warnings, fmt.Sprintf("mfaudit: %s", lr.Error))
+		} else {
+			lr = report.Evaluate(lf, results, evalOpts)
+			allowlists[i].Apply(&lr, now)
+			warnings = append(warnings, lockfileWarnings(&lr)...)
+			for _, f := range lr.Gems {
+				if f.LookupError != "" {
+					lookupFailed[f.Name] = true
+				}
+			}
+		}
+		parsed[i] = nil
+		if err := stream.Add(&lr); err != nil {
+			abort()
+			return fmt.Errorf("writing the report: %w", err)
+		}
+	}
+	var states []report.AllowlistEntryState
+	seenAL := map[*report.Allowlist]bool{}
+	for _, al := range allowlists {
+		if al != nil && !seenAL[al] {
+			seenAL[al] = true
+			states = append(states, al.States(now)...)
+		}
+	}
+	r, err := stream.Close(states)
+	if err != nil {
+		abort()
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	if err := commit(); err != nil {
 		return err
 	}
 
 	// The human formats on stdout already show the notes and the gate's
 	// outcome; when stdout carries JSON or SARIF, or nothing, say them on
-	// stderr.
+	// stderr. A lockfile that could not be read is always said.
 	notes := !opts.quiet && (opts.output != "" || opts.format == "json" || opts.format == "sarif")
 	if notes {
-		printNotes(e.stderr, r)
+		for _, w := range warnings {
+			fmt.Fprintln(e.stderr, w)
+		}
+		printAllowlistNotes(e.stderr, r)
+	} else if parseErrors > 0 && !opts.quiet {
+		for _, w := range warnings {
+			if strings.HasPrefix(w, "mfaudit: ") && !strings.HasPrefix(w, "mfaudit: warning: ") {
+				fmt.Fprintln(e.stderr, w)
+			}
+		}
 	}
 	if r.Incomplete {
-		return fmt.Errorf("audit incomplete: the lookup of %d gem(s) failed; they are reported as unknown", r.LookupErrors())
+		return incompleteError(parseErrors, len(lookupFailed))
 	}
-	if failed {
+	if r.Gate.Failed {
 		if notes {
 			fmt.Fprintf(e.stderr, "mfaudit: %d finding(s) fail the gate (--fail-on %s)\n", r.Summary.Failing, joinStatuses(opts.failOn))
 		}
 		return errFindings
 	}
 	return nil
+}
+
+// incompleteError says why an audit cannot be trusted to be complete.
+func incompleteError(parseErrors, lookupErrors int) error {
+	var parts []string
+	if parseErrors > 0 {
+		parts = append(parts, fmt.Sprintf("%d lockfile(s) could not be read", parseErrors))
+	}
+	if lookupErrors > 0 {
+		parts = append(parts, fmt.Sprintf("the lookup of %d gem(s) failed; they are reported as unknown", lookupErrors))
+	}
+	return fmt.Errorf("audit incomplete: %s", strings.Join(parts, "; "))
+}
+
+// auditPaths returns the lockfiles to audit: those the arguments name,
+// or with --recursive every lockfile below the directories given.
+func auditPaths(e *env, opts *auditOptions) ([]string, error) {
+	if !opts.recursive {
+		return resolveLockfiles(opts.paths)
+	}
+	args := opts.paths
+	if len(args) == 0 {
+		args = []string{"."}
+	}
+	var found []string
+	for _, a := range args {
+		fi, err := os.Stat(a)
+		if err != nil {
+			return nil, err
+		}
+		if !fi.IsDir() {
+			found = append(found, a)
+			continue
+		}
+		paths, skipped, err := lockfile.Discover([]string{a})
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range skipped {
+			if !opts.quiet {
+				fmt.Fprintf(e.stderr, "mfaudit: warning: passed over: %s\n", registry.Sanitize(s.Error()))
+			}
+		}
+		found = append(found, paths...)
+	}
+	if len(found) == 0 {
+		return nil, fmt.Errorf("no Gemfile.lock or gems.locked below %s", strings.Join(args, ", "))
+	}
+	return resolveLockfiles(found)
+}
+
+// auditOutput returns where the report goes: stdout, or a file that
+// replaces --output atomically once the report is whole.
+func auditOutput(e *env, opts *auditOptions) (w io.Writer, commit func() error, abort func(), err error) {
+	if opts.output == "" {
+		return e.stdout, func() error { return nil }, func() {}, nil
+	}
+	f, err := atomicfile.CreateOutput(opts.output)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("writing %s: %w", opts.output, err)
+	}
+	commit = func() error {
+		if err := f.Commit(); err != nil {
+			return fmt.Errorf("writing %s: %w", opts.output, err)
+		}
+		return nil
+	}
+	return f, commit, f.Abort, nil
 }
 
 func joinStatuses(sts []report.Status) string {
@@ -260,18 +391,22 @@ func joinStatuses(sts []report.Status) string {
 	return strings.Join(s, ",")
 }
 
-// printNotes tells the user about lockfile lines Bundler ignores and
-// allowlist entries that need attention.
-func printNotes(w io.Writer, r *report.Report) {
-	for _, lr := range r.Lockfiles {
-		for _, warn := range lr.Warnings {
-			if warn.Line > 0 {
-				fmt.Fprintf(w, "mfaudit: warning: %s:%d: %s\n", lr.Path, warn.Line, warn.Message)
-			} else {
-				fmt.Fprintf(w, "mfaudit: warning: %s: %s\n", lr.Path, warn.Message)
-			}
+// lockfileWarnings are the notes on lines Bundler ignores in a lockfile.
+func lockfileWarnings(lr *report.LockfileReport) []string {
+	var out []string
+	for _, warn := range lr.Warnings {
+		if warn.Line > 0 {
+			out = append(out, fmt.Sprintf("mfaudit: warning: %s:%d: %s", lr.Path, warn.Line, warn.Message))
+		} else {
+			out = append(out, fmt.Sprintf("mfaudit: warning: %s: %s", lr.Path, warn.Message))
 		}
 	}
+	return out
+}
+
+// printAllowlistNotes tells the user about allowlist entries that need
+// attention.
+func printAllowlistNotes(w io.Writer, r *report.Report) {
 	for _, st := range r.Allowlist {
 		switch st.State {
 		case report.AllowExpired:
@@ -376,16 +511,6 @@ func cacheDir(noCache bool, explicit, registryURL string) string {
 		return ""
 	}
 	return dir
-}
-
-// writeOutput writes the report to path atomically, so readers never see a
-// half-written report. Permissions are those a shell redirection would
-// give: an existing report keeps its mode, a new one follows the umask.
-func writeOutput(path string, data []byte) error {
-	if err := atomicfile.ReplaceOutput(path, data); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
 }
 
 // progress shows "looking up gems: n/total" on a terminal's stderr.

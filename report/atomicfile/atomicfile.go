@@ -30,37 +30,87 @@ func ReplaceOutput(path string, data []byte) error {
 
 // replace writes data atomically; a nil perm leaves the temporary file's
 // mode to the umask.
-func replace(path string, data []byte, perm *fs.FileMode) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := createTemp(dir, "."+filepath.Base(path)+".tmp-")
+func replace(path string, data []byte, perm *fs.FileMode) error {
+	f, err := create(path, perm)
 	if err != nil {
 		return err
 	}
+	if _, err := f.Write(data); err != nil {
+		f.Abort()
+		return err
+	}
+	return f.Commit()
+}
+
+// File is a file being written in place of another: written to a
+// temporary file beside it, it replaces the target only on Commit.
+type File struct {
+	tmp  *os.File
+	path string
+	perm *fs.FileMode
+	done bool
+}
+
+// CreateOutput starts replacing the file the user names at path, as
+// ReplaceOutput does, for output too large to hold in memory: write to
+// the File, then Commit; Abort (or a failed Commit) leaves path untouched.
+func CreateOutput(path string) (*File, error) {
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		perm := fi.Mode().Perm()
+		return create(path, &perm)
+	}
+	return create(path, nil)
+}
+
+func create(path string, perm *fs.FileMode) (*File, error) {
+	tmp, err := createTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
+	if err != nil {
+		return nil, err
+	}
+	return &File{tmp: tmp, path: path, perm: perm}, nil
+}
+
+// Write writes to the temporary file.
+func (f *File) Write(p []byte) (int, error) { return f.tmp.Write(p) }
+
+// Commit syncs the temporary file and renames it over the target.
+func (f *File) Commit() (err error) {
+	if f.done {
+		return errors.New("atomicfile: " + f.path + ": already committed or aborted")
+	}
+	f.done = true
 	defer func() {
 		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+			f.tmp.Close()
+			os.Remove(f.tmp.Name())
 		}
 	}()
-	if _, err = tmp.Write(data); err != nil {
+	if err = f.tmp.Sync(); err != nil {
 		return err
 	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if perm != nil {
-		if err = tmp.Chmod(*perm); err != nil {
+	if f.perm != nil {
+		if err = f.tmp.Chmod(*f.perm); err != nil {
 			return err
 		}
 	}
-	if err = tmp.Close(); err != nil {
+	if err = f.tmp.Close(); err != nil {
 		return err
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
+	if err = os.Rename(f.tmp.Name(), f.path); err != nil {
 		return err
 	}
-	syncDir(dir)
+	syncDir(filepath.Dir(f.path))
 	return nil
+}
+
+// Abort removes the temporary file; the target is left as it was.
+func (f *File) Abort() {
+	if f.done {
+		return
+	}
+	f.done = true
+	f.tmp.Close()
+	os.Remove(f.tmp.Name())
 }
 
 // syncDir makes a rename in dir durable where the system allows it; a

@@ -51,3 +51,46 @@ func TestReplace(t *testing.T) {
 		t.Error("writing into a missing directory succeeded")
 	}
 }
+
+// TestCreateOutput: a streamed file appears only on Commit; Abort leaves
+// the old one.
+func TestCreateOutput(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "report.json")
+	if err := os.WriteFile(path, []byte("old"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	f, err := CreateOutput(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("half"))
+	if data, _ := os.ReadFile(path); string(data) != "old" {
+		t.Fatalf("before Commit the file holds %q", data)
+	}
+	f.Abort()
+	if data, _ := os.ReadFile(path); string(data) != "old" {
+		t.Fatalf("after Abort the file holds %q", data)
+	}
+	f, err = CreateOutput(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("new "))
+	f.Write([]byte("report"))
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "new report" {
+		t.Errorf("after Commit the file holds %q", data)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o640 {
+		t.Errorf("mode %v, want the old file's 0640", fi.Mode().Perm())
+	}
+	if err := f.Commit(); err == nil {
+		t.Error("a second Commit succeeded")
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	if len(entries) != 1 {
+		t.Errorf("the directory holds %d entries, want only the report", len(entries))
+	}
+}
