@@ -349,6 +349,7 @@ func TestSARIFValidates(t *testing.T) {
 		{name: "sample", r: renderSample()},
 		{name: "injection", r: injectionReport()},
 		{name: "clean", r: &Report{Lockfiles: []LockfileReport{{Path: "Gemfile.lock"}}}},
+		{name: "baseline", r: baselineReport()},
 	}
 	for _, rep := range reports {
 		t.Run(rep.name, func(t *testing.T) {
@@ -375,6 +376,20 @@ func TestSARIFValidates(t *testing.T) {
 			}
 		})
 	}
+}
+
+// baselineReport is the sample compared with a baseline that knew the
+// first lockfile's findings: they are unchanged, the second's are new.
+func baselineReport() *Report {
+	b := NewBaseline(DefaultFailOn)
+	r := renderSample()
+	b.Add(&r.Lockfiles[0])
+	for i := range r.Lockfiles {
+		b.Mark(&r.Lockfiles[i])
+	}
+	r.Gate.Baseline = "main"
+	r.ApplyGate(DefaultFailOn)
+	return r
 }
 
 // injectionReport carries hostile text in every field that reaches an

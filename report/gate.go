@@ -75,7 +75,7 @@ func (r *Report) ApplyGate(failOn []Status) bool {
 	for _, st := range failOn {
 		fails[st] = true
 	}
-	r.Gate = Gate{FailOn: append([]Status{}, failOn...)}
+	r.Gate = Gate{FailOn: append([]Status{}, failOn...), Baseline: r.Gate.Baseline}
 	r.Summary = Summary{}
 	r.Incomplete = false
 	for i := range r.Lockfiles {
@@ -84,8 +84,8 @@ func (r *Report) ApplyGate(failOn []Status) bool {
 		}
 		for j := range r.Lockfiles[i].Gems {
 			f := &r.Lockfiles[i].Gems[j]
-			f.FailsGate = fails[f.Status] && !f.Allowlisted
-			r.Summary.add(f)
+			f.FailsGate = failsGate(f, fails)
+			r.Summary.add(f, fails)
 			if f.LookupError != "" {
 				r.Incomplete = true
 			}
@@ -95,7 +95,7 @@ func (r *Report) ApplyGate(failOn []Status) bool {
 	return r.Gate.Failed
 }
 
-func (s *Summary) add(f *Finding) {
+func (s *Summary) add(f *Finding, fails map[Status]bool) {
 	switch f.Status {
 	case Protected:
 		s.Protected++
@@ -113,6 +113,9 @@ func (s *Summary) add(f *Finding) {
 	}
 	if f.FailsGate {
 		s.Failing++
+	}
+	if fails[f.Status] && !f.Allowlisted && f.BaselineState == BaselineUnchanged {
+		s.Known++
 	}
 }
 

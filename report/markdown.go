@@ -137,6 +137,8 @@ func writeMarkdownRow(w io.Writer, f *Finding, g Gate) {
 		status = "**" + status + "**"
 	case f.Allowlisted:
 		status += " (allowlisted)"
+	case f.BaselineState == BaselineUnchanged:
+		status += " (known)"
 	}
 	reason := mdText(orDash(f.Reason))
 	if f.Allowlisted && f.AllowlistReason != "" {

@@ -182,8 +182,15 @@ func summaryLine(t Summary) string {
 		}
 		fmt.Fprintf(&b, "%d %s", t.Count(s), statusWord(s))
 	}
+	var notes []string
 	if t.Allowlisted > 0 {
-		fmt.Fprintf(&b, " (%d allowlisted)", t.Allowlisted)
+		notes = append(notes, fmt.Sprintf("%d allowlisted", t.Allowlisted))
+	}
+	if t.Known > 0 {
+		notes = append(notes, fmt.Sprintf("%d known from the baseline", t.Known))
+	}
+	if len(notes) > 0 {
+		fmt.Fprintf(&b, " (%s)", strings.Join(notes, ", "))
 	}
 	return b.String()
 }
@@ -198,12 +205,23 @@ func gateOutcome(t Summary, g Gate) (word, detail string) {
 	for i, s := range g.FailOn {
 		words[i] = statusWord(s)
 	}
+	since := ""
+	if g.Baseline != "" {
+		since = " since " + g.Baseline
+	}
 	if t.Failing == 0 && !g.Failed {
+		if since != "" {
+			return "passed", "fails on new " + strings.Join(words, ", ") + since
+		}
 		return "passed", "fails on " + strings.Join(words, ", ")
 	}
 	verb := "are"
 	if t.Failing == 1 {
 		verb = "is"
+	}
+	if since != "" {
+		return "failed", fmt.Sprintf("%s %s new%s, %s and not allowlisted",
+			plural(t.Failing, "finding", "findings"), verb, since, strings.Join(words, " or "))
 	}
 	return "failed", fmt.Sprintf("%s %s %s and not allowlisted",
 		plural(t.Failing, "finding", "findings"), verb, strings.Join(words, " or "))

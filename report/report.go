@@ -86,8 +86,11 @@ type Finding struct {
 	// it then does not fail the gate.
 	Allowlisted     bool   `json:"allowlisted"`
 	AllowlistReason string `json:"allowlist_reason,omitempty"`
+	// BaselineState is "new" or "unchanged" against the baseline given
+	// (--baseline, --diff-base); "" without one, and for protected gems.
+	BaselineState string `json:"baseline_state,omitempty"`
 	// FailsGate is true when the finding's status is one the gate fails on
-	// and it is not allowlisted.
+	// and it is neither allowlisted nor unchanged from the baseline.
 	FailsGate bool `json:"fails_gate"`
 	// LookupError says why the registry lookup failed after its retries;
 	// such a finding is unknown and the audit is incomplete.
@@ -127,9 +130,11 @@ type Summary struct {
 	NotCovered  int `json:"not_covered"`
 	Unknown     int `json:"unknown"`
 	// Allowlisted and Failing count findings covered by the allowlist and
-	// findings that fail the gate.
+	// findings that fail the gate; Known those that would fail it but are
+	// unchanged from the baseline.
 	Allowlisted int `json:"allowlisted"`
 	Failing     int `json:"failing"`
+	Known       int `json:"known,omitempty"`
 }
 
 // AllowlistEntryState reports how one allowlist entry was used.
@@ -169,4 +174,7 @@ type Report struct {
 type Gate struct {
 	FailOn []Status `json:"fail_on"`
 	Failed bool     `json:"failed"`
+	// Baseline names what the gate compares with (--baseline FILE,
+	// --diff-base REF): then only new findings fail it.
+	Baseline string `json:"baseline,omitempty"`
 }

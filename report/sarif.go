@@ -154,6 +154,7 @@ type sarifResult struct {
 	Message             sarifMessage      `json:"message"`
 	Locations           []sarifLocation   `json:"locations"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
+	BaselineState       string            `json:"baselineState,omitempty"`
 	Suppressions        []sarifSuppress   `json:"suppressions,omitempty"`
 	Properties          sarifResultProps  `json:"properties"`
 }
@@ -282,6 +283,7 @@ func (s *sarifRenderer) lockfile(w io.Writer, lf *LockfileReport, _ int, _ Rende
 			Level:               findingLevel(f),
 			Locations:           []sarifLocation{sarifLocationFor(lf.Path, f.Line)},
 			PartialFingerprints: sarifFingerprints(rule.id, lf.Path, f),
+			BaselineState:       f.BaselineState,
 			Properties: sarifResultProps{
 				Gem:           f.Name,
 				Version:       f.Version,

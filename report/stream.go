@@ -16,7 +16,7 @@ type Stream struct {
 	w          io.Writer
 	rd         renderer
 	opts       RenderOptions
-	failOn     []Status
+	gate       Gate
 	fails      map[Status]bool
 	n          int
 	summary    Summary
@@ -25,15 +25,17 @@ type Stream struct {
 }
 
 // NewStream starts a report in format (one of Formats) on w, with the gate
-// failing on failOn.
-func NewStream(w io.Writer, format string, failOn []Status, opts RenderOptions) (*Stream, error) {
+// failing on gate.FailOn (against gate.Baseline, when the findings carry a
+// baseline state).
+func NewStream(w io.Writer, format string, gate Gate, opts RenderOptions) (*Stream, error) {
 	rd := rendererFor(format)
 	if rd == nil {
 		return nil, fmt.Errorf("report: format %q: %w (valid formats: %s)",
 			format, ErrUnknownFormat, strings.Join(Formats(), ", "))
 	}
-	s := &Stream{w: w, rd: rd, opts: opts, failOn: append([]Status{}, failOn...), fails: map[Status]bool{}}
-	for _, st := range failOn {
+	gate.FailOn = append([]Status{}, gate.FailOn...)
+	s := &Stream{w: w, rd: rd, opts: opts, gate: gate, fails: map[Status]bool{}}
+	for _, st := range gate.FailOn {
 		s.fails[st] = true
 	}
 	if err := rd.begin(w, opts); err != nil {
@@ -42,16 +44,16 @@ func NewStream(w io.Writer, format string, failOn []Status, opts RenderOptions) 
 	return s, nil
 }
 
-// Add marks which of lr's findings fail the gate (apply the allowlist
-// first), counts them, and writes the lockfile.
+// Add marks which of lr's findings fail the gate (apply the allowlist and
+// the baseline first), counts them, and writes the lockfile.
 func (s *Stream) Add(lr *LockfileReport) error {
 	if lr.Error != "" {
 		s.incomplete = true
 	}
 	for i := range lr.Gems {
 		f := &lr.Gems[i]
-		f.FailsGate = s.fails[f.Status] && !f.Allowlisted
-		s.summary.add(f)
+		f.FailsGate = failsGate(f, s.fails)
+		s.summary.add(f, s.fails)
 		if f.LookupError != "" {
 			s.incomplete = true
 		}
@@ -71,7 +73,7 @@ func (s *Stream) Close(allowlist []AllowlistEntryState) (*Report, error) {
 		Schema:     Schema,
 		Summary:    s.summary,
 		Allowlist:  allowlist,
-		Gate:       Gate{FailOn: s.failOn, Failed: s.summary.Failing > 0},
+		Gate:       Gate{FailOn: s.gate.FailOn, Failed: s.summary.Failing > 0, Baseline: s.gate.Baseline},
 		Incomplete: s.incomplete,
 	}
 	if s.n > 1 {

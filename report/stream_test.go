@@ -19,7 +19,7 @@ func TestStreamEqualsRender(t *testing.T) {
 		}
 
 		var got bytes.Buffer
-		s, err := NewStream(&got, format, sample.Gate.FailOn, RenderOptions{ToolVersion: "1.2.3", Top: 3})
+		s, err := NewStream(&got, format, Gate{FailOn: sample.Gate.FailOn}, RenderOptions{ToolVersion: "1.2.3", Top: 3})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -40,7 +40,7 @@ func TestStreamEqualsRender(t *testing.T) {
 			t.Errorf("%s: Close's report %+v, want %+v", format, r.Summary, whole.Summary)
 		}
 	}
-	if _, err := NewStream(&bytes.Buffer{}, "yaml", nil, RenderOptions{}); err == nil {
+	if _, err := NewStream(&bytes.Buffer{}, "yaml", Gate{}, RenderOptions{}); err == nil {
 		t.Error("NewStream accepted an unknown format")
 	}
 }

@@ -128,6 +128,9 @@ func location(path string, line int) string {
 // tableCells is a finding as the table's columns, before colour.
 func tableCells(f *Finding) []string {
 	reason := safeText(orDash(f.Reason))
+	if f.BaselineState == BaselineUnchanged {
+		reason = "[known] " + reason
+	}
 	if f.Allowlisted {
 		// First in the cell, so that shortening the reason keeps it.
 		reason = "[allowlisted: " + safeText(orDash(f.AllowlistReason)) + "] " + reason

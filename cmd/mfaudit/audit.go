@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -40,6 +42,8 @@ type auditOptions struct {
 	rubygemsRemotes []string
 	top             int
 	recursive       bool
+	baseline        string // --baseline FILE
+	diffBase        string // --diff-base REF
 }
 
 const auditLong = `Audit reads each lockfile (a Gemfile.lock or gems.locked, or a directory
@@ -89,6 +93,12 @@ func newAuditCmd(e *env) *cobra.Command {
 			if opts.rate <= 0 {
 				return usageErrorf(cmd, "--rate must be above 0, got %g", opts.rate)
 			}
+			if opts.baseline != "" && opts.diffBase != "" {
+				return usageErrorf(cmd, "--baseline and --diff-base cannot be used together")
+			}
+			if strings.HasPrefix(opts.diffBase, "-") {
+				return usageErrorf(cmd, "--diff-base: %q is not a git revision", opts.diffBase)
+			}
 			if opts.top < 1 {
 				return usageErrorf(cmd, "--top must be at least 1, got %d", opts.top)
 			}
@@ -118,6 +128,8 @@ func newAuditCmd(e *env) *cobra.Command {
 	f.StringVar(&failOn, "fail-on", "unprotected,unknown", "comma-separated `statuses` that fail the gate (exit 3), or none")
 	f.StringVar(&opts.allowlist, "allowlist", "", "allowlist `FILE` for every lockfile (default: "+report.DefaultAllowlistName+" next to each lockfile, if present)")
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print no progress or notes on stderr, only errors")
+	f.StringVar(&opts.baseline, "baseline", "", "fail the gate only on findings new since this earlier `REPORT.json` (audit --format json)")
+	f.StringVar(&opts.diffBase, "diff-base", "", "fail the gate only on findings new since the lockfiles as they were at git `REF`")
 	f.BoolVarP(&opts.recursive, "recursive", "r", false, "audit every Gemfile.lock and gems.locked below each DIR (not in vendor/, node_modules/, .git/, tmp/); a lockfile that does not parse is reported and the rest goes on")
 	f.IntVar(&opts.top, "top", report.DefaultTop, "with several lockfiles, list the `N` most shared exposed gems in table and markdown output")
 	f.StringArrayVar(&opts.rubygemsRemotes, "rubygems-remote", nil, "count this lockfile remote `URL` as RubyGems.org: a company proxy of it (repeatable)")
@@ -220,6 +232,11 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 		return err
 	}
 
+	base, baselineName, err := loadBaseline(ctx, opts, paths)
+	if err != nil {
+		return err
+	}
+
 	// Pass 2: judge and write each lockfile in turn.
 	out, commit, abort, err := auditOutput(e, opts)
 	if err != nil {
@@ -230,7 +247,7 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 		ro.Color = e.colour(e.stdoutTTY)
 		ro.Width = e.stdoutWidth
 	}
-	stream, err := report.NewStream(out, opts.format, opts.failOn, ro)
+	stream, err := report.NewStream(out, opts.format, report.Gate{FailOn: opts.failOn, Baseline: baselineName}, ro)
 	if err != nil {
 		abort()
 		return err
@@ -254,6 +271,22 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 		} else {
 			lr = report.Evaluate(lf, results, evalOpts)
 			allowlists[i].Apply(&lr, now)
+			if opts.diffBase != "" {
+				// The lockfile as it was, judged with the same answers.
+				old, err := lockfileAt(ctx, opts.diffBase, p)
+				if err != nil {
+					abort()
+					return err
+				}
+				if old != nil {
+					oldReport := report.Evaluate(old, results, evalOpts)
+					oldReport.Path = lr.Path
+					base.Add(&oldReport)
+				}
+			}
+			if base != nil {
+				base.Mark(&lr)
+			}
 			warnings = append(warnings, lockfileWarnings(&lr)...)
 			for _, f := range lr.Gems {
 				if f.LookupError != "" {
@@ -310,6 +343,82 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 		return errFindings
 	}
 	return nil
+}
+
+// loadBaseline prepares the comparison the gate makes: with --baseline
+// the findings of an earlier report, with --diff-base an empty baseline
+// that each lockfile's state at REF fills in turn (the revision is checked
+// in every lockfile's repository first, so that a typo fails before any
+// output).
+func loadBaseline(ctx context.Context, opts *auditOptions, paths []string) (*report.Baseline, string, error) {
+	switch {
+	case opts.baseline != "":
+		f, err := os.Open(opts.baseline)
+		if err != nil {
+			return nil, "", fmt.Errorf("--baseline: %w", err)
+		}
+		defer f.Close()
+		r, err := report.ReadJSON(f, opts.baseline)
+		if err != nil {
+			return nil, "", fmt.Errorf("--baseline: %w", err)
+		}
+		b := report.NewBaseline(opts.failOn)
+		b.AddReport(r)
+		return b, "the baseline " + opts.baseline, nil
+	case opts.diffBase != "":
+		checked := map[string]bool{}
+		for _, p := range paths {
+			if dir := filepath.Dir(p); !checked[dir] {
+				checked[dir] = true
+				if err := gitVerify(ctx, dir, opts.diffBase); err != nil {
+					return nil, "", err
+				}
+			}
+		}
+		return report.NewBaseline(opts.failOn), opts.diffBase, nil
+	}
+	return nil, "", nil
+}
+
+// gitVerify checks that ref names a commit of the repository holding dir.
+func gitVerify(ctx context.Context, dir, ref string) error {
+	cmd := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--verify", "--quiet", "--end-of-options", ref+"^{commit}")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if msg == "" {
+			msg = "not a commit of the repository holding " + dir
+		}
+		return fmt.Errorf("--diff-base %s: %s", ref, registry.Sanitize(msg))
+	}
+	return nil
+}
+
+// lockfileAt returns the lockfile at path as it was at git revision ref,
+// or nil when it did not exist there (the lockfile is new).
+func lockfileAt(ctx context.Context, ref, path string) (*lockfile.Lockfile, error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	cmd := exec.CommandContext(ctx, "git", "-C", dir, "show", "--end-of-options", ref+":./"+base)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		msg := stderr.String()
+		if strings.Contains(msg, "does not exist in") || strings.Contains(msg, "exists on disk, but not in") {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("--diff-base: git show %s:%s: %s", ref, path, registry.Sanitize(strings.TrimSpace(msg)))
+	}
+	lf, err := lockfile.Parse(&stdout, path+"@"+ref)
+	if err != nil {
+		// A lockfile broken at the base cannot say what is known: every
+		// finding is then new, which is the safe side.
+		return nil, nil
+	}
+	return lf, nil
 }
 
 // incompleteError says why an audit cannot be trusted to be complete.
