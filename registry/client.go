@@ -83,6 +83,10 @@ type Options struct {
 	MaxBodyBytes int64
 	// Now is the clock that ages cache entries (default time.Now).
 	Now func() time.Time
+	// Record, when set, receives the body of every document the client
+	// uses (fetched, revalidated or from the cache), for mfaudit mirror;
+	// an error fails the lookup.
+	Record func(kind, name string, body []byte) error
 }
 
 // UserAgent returns the User-Agent header mfaudit sends, naming its version.
@@ -126,6 +130,7 @@ type Client struct {
 	limiter *rate.Limiter
 	sem     chan struct{}
 	cache   *diskCache // nil when disabled
+	mirror  *mirrorState
 
 	mu   sync.Mutex
 	memo map[string]*call
@@ -211,6 +216,13 @@ func New(opts Options) (*Client, error) {
 		}
 		if fi, err := os.Stat(filepath.Join(c.dir, "api", "v1", "versions")); err != nil || !fi.IsDir() {
 			return nil, fmt.Errorf("registry: base URL %q: no api/v1/versions directory in it", opts.BaseURL)
+		}
+		m, err := ReadManifest(c.dir)
+		if err != nil {
+			return nil, err
+		}
+		if m != nil {
+			c.mirror = newMirrorState(m)
 		}
 		return c, nil
 	}
@@ -451,8 +463,36 @@ func (c *Client) document(ctx context.Context, kind, name string, requests *int,
 		if err != nil {
 			return err
 		}
+		if c.mirror != nil {
+			c.mirror.read(name)
+		}
 		return parse(body)
 	}
+	if c.opts.Record != nil {
+		// Record the body that parsed last; a failure to record is not
+		// a bad body to retry, so it is reported after the read.
+		var kept []byte
+		inner := parse
+		parse = func(body []byte) error {
+			err := inner(body)
+			if err == nil {
+				kept = body
+			}
+			return err
+		}
+		if err := c.readDocument(ctx, kind, name, requests, parse); err != nil {
+			return err
+		}
+		if err := c.opts.Record(kind, name, kept); err != nil {
+			return fmt.Errorf("recording %s/%s: %w", kind, name, err)
+		}
+		return nil
+	}
+	return c.readDocument(ctx, kind, name, requests, parse)
+}
+
+// readDocument is document for an http(s) base.
+func (c *Client) readDocument(ctx context.Context, kind, name string, requests *int, parse func([]byte) error) error {
 	u := c.url(kind, name)
 	key := cacheKey{kind: kind, name: name, url: u.String(), shown: redactURL(u)}
 	var ent *cacheEntry
@@ -494,7 +534,7 @@ func (c *Client) document(ctx context.Context, kind, name string, requests *int,
 			// The stored copy is bad and the server will not resend it
 			// conditionally: ask once more without validators.
 			c.cache.remove(key)
-			return c.document(ctx, kind, name, requests, parse)
+			return c.readDocument(ctx, kind, name, requests, parse)
 		}
 		if et := resp.header.Get("ETag"); et != "" {
 			ent.ETag = et
@@ -548,6 +588,9 @@ func (c *Client) readFile(kind, name string) ([]byte, error) {
 	path := filepath.Join(c.dir, "api", "v1", kind, name+".json")
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
+		if c.mirror != nil && !c.mirror.absent[name] {
+			return nil, &NotMirroredError{Path: path, Taken: c.mirror.m.Taken}
+		}
 		return nil, fmt.Errorf("%w (no file %s)", ErrNotFound, path)
 	}
 	if err != nil {

@@ -294,6 +294,16 @@ func judge(f *Finding, s *lockfile.Spec, res *registry.Result) {
 		f.Status = Unknown
 		f.Reason = "not found on RubyGems.org"
 		return
+	case errors.Is(res.Err, registry.ErrNotMirrored):
+		// The mirror was taken without this gem: unknown, and said so;
+		// never taken for "RubyGems.org has no such gem".
+		f.Status = Unknown
+		f.Reason = "not in the mirror"
+		var nm *registry.NotMirroredError
+		if errors.As(res.Err, &nm) && !nm.Taken.IsZero() {
+			f.Reason += " taken " + nm.Taken.UTC().Format("2006-01-02")
+		}
+		return
 	case errors.Is(res.Err, registry.ErrInvalidName):
 		f.Status = Unknown
 		f.Reason = "not a valid gem name, so it was not looked up"

@@ -53,6 +53,9 @@ func (*githubRenderer) end(w io.Writer, e *ending, _ RenderOptions) error {
 		writeWorkflowCommand(w, "warning", "", 0, "mfaudit: allowlist entry "+n.state, msg)
 	}
 	t := e.r.Summary
+	if line := registryLine(e.r.Registry); line != "" {
+		fmt.Fprintf(w, "mfaudit: %s\n", line)
+	}
 	fmt.Fprintf(w, "mfaudit: %s; %s\n", summaryLine(t), gateLine(t, e.r.Gate))
 	return nil
 }

@@ -45,6 +45,7 @@ type jsonTail struct {
 	Gate       Gate                  `json:"gate"`
 	Incomplete bool                  `json:"incomplete"`
 	Aggregate  []AggregateEntry      `json:"aggregate,omitempty"`
+	Registry   *RegistryData         `json:"registry,omitempty"`
 }
 
 func (j *jsonRenderer) end(w io.Writer, e *ending, _ RenderOptions) error {
@@ -53,7 +54,7 @@ func (j *jsonRenderer) end(w io.Writer, e *ending, _ RenderOptions) error {
 	if gate.FailOn == nil {
 		gate.FailOn = []Status{}
 	}
-	b, err := indentJSON(jsonTail{Summary: r.Summary, Allowlist: r.Allowlist, Gate: gate, Incomplete: r.Incomplete, Aggregate: r.Aggregate}, "")
+	b, err := indentJSON(jsonTail{Summary: r.Summary, Allowlist: r.Allowlist, Gate: gate, Incomplete: r.Incomplete, Aggregate: r.Aggregate, Registry: r.Registry}, "")
 	if err != nil {
 		return err
 	}

@@ -58,6 +58,10 @@ func (m *markdownRenderer) end(w io.Writer, e *ending, opts RenderOptions) error
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, summaryLine(t))
+	if line := registryLine(r.Registry); line != "" {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, mdText(line)+".")
+	}
 
 	for i := range m.sections {
 		sec := &m.sections[i]

@@ -195,6 +195,20 @@ func summaryLine(t Summary) string {
 	return b.String()
 }
 
+// registryLine says where the answers came from, when not from the live
+// registry: "registry data from 2026-12-01 (mirror of https://rubygems.org
+// in file:///srv/mirror)".
+func registryLine(d *RegistryData) string {
+	if d == nil {
+		return ""
+	}
+	when := "a mirror"
+	if d.Taken != nil {
+		when = d.Taken.UTC().Format("2006-01-02")
+	}
+	return fmt.Sprintf("registry data from %s (mirror of %s in %s)", when, safeText(d.Source), safeText(d.Mirror))
+}
+
 // gateOutcome says whether the gate fails, as a word ("off", "passed" or
 // "failed") and a detail in prose.
 func gateOutcome(t Summary, g Gate) (word, detail string) {

@@ -168,6 +168,19 @@ type Report struct {
 	// Aggregate ranks the exposed gems across the lockfiles, when there
 	// are several (see Aggregate).
 	Aggregate []AggregateEntry `json:"aggregate,omitempty"`
+	// Registry says where the registry's answers came from, when that is
+	// not the live registry (a mirror), and how old they are.
+	Registry *RegistryData `json:"registry,omitempty"`
+}
+
+// RegistryData describes answers that did not come from the live registry.
+type RegistryData struct {
+	// Mirror is the file:// directory the answers were read from; Source
+	// the registry it copies.
+	Mirror string `json:"mirror"`
+	Source string `json:"source"`
+	// Taken is when the oldest document used was taken.
+	Taken *time.Time `json:"taken,omitempty"`
 }
 
 // Gate is the CI gate's configuration and outcome.

@@ -338,7 +338,15 @@ func (s *sarifRenderer) end(w io.Writer, e *ending, _ RenderOptions) error {
 	if s.results == 0 {
 		closing = "]"
 	}
-	_, err = fmt.Fprintf(w, "%s,\n      \"invocations\": %s\n    }\n  ]\n}\n", closing, invs)
+	props := ""
+	if e.r.Registry != nil {
+		b, err := indentJSON(map[string]any{"registryData": e.r.Registry}, "      ")
+		if err != nil {
+			return err
+		}
+		props = ",\n      \"properties\": " + string(b)
+	}
+	_, err = fmt.Fprintf(w, "%s,\n      \"invocations\": %s%s\n    }\n  ]\n}\n", closing, invs, props)
 	return err
 }
 

@@ -65,11 +65,13 @@ func (s *Stream) Add(lr *LockfileReport) error {
 }
 
 // Close writes the end of the report — the aggregate (with several
-// lockfiles), the allowlist's states, the summary and the gate — and
+// lockfiles), the allowlist's states, where the registry data came from
+// (reg, nil for the live registry), the summary and the gate — and
 // returns the report without its lockfiles, for the caller's notes and
 // exit status.
-func (s *Stream) Close(allowlist []AllowlistEntryState) (*Report, error) {
+func (s *Stream) Close(allowlist []AllowlistEntryState, reg *RegistryData) (*Report, error) {
 	r := &Report{
+		Registry:   reg,
 		Schema:     Schema,
 		Summary:    s.summary,
 		Allowlist:  allowlist,

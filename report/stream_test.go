@@ -29,7 +29,7 @@ func TestStreamEqualsRender(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		r, err := s.Close(sample.Allowlist)
+		r, err := s.Close(sample.Allowlist, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

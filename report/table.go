@@ -92,6 +92,9 @@ func (*tableRenderer) end(w io.Writer, e *ending, opts RenderOptions) error {
 	}
 	t := r.Summary
 	fmt.Fprintln(w)
+	if line := registryLine(r.Registry); line != "" {
+		fmt.Fprintln(w, line)
+	}
 	if e.lockfiles > 1 {
 		fmt.Fprintf(w, "%s in %d lockfiles\n", summaryLine(t), e.lockfiles)
 	} else {

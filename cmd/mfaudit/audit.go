@@ -308,7 +308,7 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 			states = append(states, al.States(now)...)
 		}
 	}
-	r, err := stream.Close(states)
+	r, err := stream.Close(states, mirrorData(client))
 	if err != nil {
 		abort()
 		return fmt.Errorf("writing the report: %w", err)
@@ -419,6 +419,20 @@ func lockfileAt(ctx context.Context, ref, path string) (*lockfile.Lockfile, erro
 		return nil, nil
 	}
 	return lf, nil
+}
+
+// mirrorData says, for the report, that the answers came from a mirror.
+func mirrorData(c *registry.Client) *report.RegistryData {
+	m := c.Mirror()
+	if m == nil {
+		return nil
+	}
+	d := &report.RegistryData{Mirror: "file://" + filepath.ToSlash(m.Dir), Source: m.Source}
+	if !m.Oldest.IsZero() {
+		t := m.Oldest.UTC()
+		d.Taken = &t
+	}
+	return d
 }
 
 // incompleteError says why an audit cannot be trusted to be complete.

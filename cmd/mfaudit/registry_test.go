@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -36,8 +39,9 @@ type fakeRegistry struct {
 	srv  *httptest.Server
 	gems map[string]*fakeGem
 
-	mu   sync.Mutex
-	hits map[string]int
+	mu          sync.Mutex
+	hits        map[string]int
+	notModified int
 
 	// onRequest, when set before the first request, runs on every request.
 	onRequest func()
@@ -87,7 +91,22 @@ func (fr *fakeRegistry) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	enc := json.NewEncoder(w)
+	var body bytes.Buffer
+	defer func() {
+		// An ETag as RubyGems.org sends, and 304 to a request that has it.
+		sum := sha256.Sum256(body.Bytes())
+		etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+		w.Header().Set("ETag", etag)
+		if r.Header.Get("If-None-Match") == etag {
+			fr.mu.Lock()
+			fr.notModified++
+			fr.mu.Unlock()
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Write(body.Bytes())
+	}()
+	enc := json.NewEncoder(&body)
 	if kind == "versions" {
 		list := make([]map[string]any, 0, len(g.Builds))
 		for _, b := range g.Builds {
