@@ -41,6 +41,11 @@ type RenderOptions struct {
 	// Top is how many aggregate entries the table and Markdown list
 	// (default DefaultTop); JSON always has them all.
 	Top int
+	// MarkdownLimit is the most characters the Markdown report may have
+	// (default DefaultMarkdownLimit, a GitHub comment; negative for no
+	// limit). Beyond it the report keeps its summary, the aggregate and
+	// the most severe rows, and says how many it left out.
+	MarkdownLimit int
 }
 
 // renderer writes a report in one format, in three parts, so that a

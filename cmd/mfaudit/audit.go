@@ -42,6 +42,7 @@ type auditOptions struct {
 	rubygemsRemotes []string
 	top             int
 	recursive       bool
+	markdownLimit   int
 	baseline        string // --baseline FILE
 	diffBase        string // --diff-base REF
 }
@@ -99,6 +100,9 @@ func newAuditCmd(e *env) *cobra.Command {
 			if strings.HasPrefix(opts.diffBase, "-") {
 				return usageErrorf(cmd, "--diff-base: %q is not a git revision", opts.diffBase)
 			}
+			if opts.markdownLimit < 0 {
+				return usageErrorf(cmd, "--markdown-limit must be 0 (no limit) or more, got %d", opts.markdownLimit)
+			}
 			if opts.top < 1 {
 				return usageErrorf(cmd, "--top must be at least 1, got %d", opts.top)
 			}
@@ -128,6 +132,7 @@ func newAuditCmd(e *env) *cobra.Command {
 	f.StringVar(&failOn, "fail-on", "unprotected,unknown", "comma-separated `statuses` that fail the gate (exit 3), or none")
 	f.StringVar(&opts.allowlist, "allowlist", "", "allowlist `FILE` for every lockfile (default: "+report.DefaultAllowlistName+" next to each lockfile, if present)")
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print no progress or notes on stderr, only errors")
+	f.IntVar(&opts.markdownLimit, "markdown-limit", report.DefaultMarkdownLimit, "most characters of --format markdown (a GitHub comment holds 65536, a job summary 1048576; 0: no limit)")
 	f.StringVar(&opts.baseline, "baseline", "", "fail the gate only on findings new since this earlier `REPORT.json` (audit --format json)")
 	f.StringVar(&opts.diffBase, "diff-base", "", "fail the gate only on findings new since the lockfiles as they were at git `REF`")
 	f.BoolVarP(&opts.recursive, "recursive", "r", false, "audit every Gemfile.lock and gems.locked below each DIR (not in vendor/, node_modules/, .git/, tmp/); a lockfile that does not parse is reported and the rest goes on")
@@ -242,7 +247,10 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 	if err != nil {
 		return err
 	}
-	ro := report.RenderOptions{ToolVersion: mfauditVersion(), Top: opts.top}
+	ro := report.RenderOptions{ToolVersion: mfauditVersion(), Top: opts.top, MarkdownLimit: opts.markdownLimit}
+	if opts.markdownLimit == 0 {
+		ro.MarkdownLimit = -1
+	}
 	if opts.output == "" {
 		ro.Color = e.colour(e.stdoutTTY)
 		ro.Width = e.stdoutWidth
