@@ -59,10 +59,13 @@ func (a *aggregator) add(lr *LockfileReport) {
 		}
 		e := a.byName[f.Name]
 		if e == nil {
-			e = &AggregateEntry{Name: f.Name, Status: f.Status, Lockfiles: []string{}}
-			a.byName[f.Name] = e
-			a.via[f.Name] = map[string]bool{}
-			a.order = append(a.order, f.Name)
+			// Names point into their lockfile's text: copies let the
+			// text go once the lockfile is written.
+			name := strings.Clone(f.Name)
+			e = &AggregateEntry{Name: name, Status: f.Status, Lockfiles: []string{}}
+			a.byName[name] = e
+			a.via[name] = map[string]bool{}
+			a.order = append(a.order, name)
 		}
 		if f.Status.Severity() < e.Status.Severity() {
 			e.Status = f.Status
@@ -78,8 +81,11 @@ func (a *aggregator) add(lr *LockfileReport) {
 		if e.SourceCodeURI == nil {
 			e.SourceCodeURI = f.SourceCodeURI
 		}
+		via := a.via[e.Name]
 		for _, d := range f.directVia() {
-			a.via[f.Name][d] = true
+			if !via[d] {
+				via[strings.Clone(d)] = true
+			}
 		}
 	}
 }

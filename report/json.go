@@ -38,13 +38,13 @@ func (j *jsonRenderer) lockfile(w io.Writer, lr *LockfileReport, _ int, _ Render
 	return err
 }
 
-// jsonTail is the part of Report after its lockfiles, in field order.
+// jsonTail is the part of Report after its lockfiles, in field order, but
+// for the aggregate, which end writes itself.
 type jsonTail struct {
 	Summary    Summary               `json:"summary"`
 	Allowlist  []AllowlistEntryState `json:"allowlist,omitempty"`
 	Gate       Gate                  `json:"gate"`
 	Incomplete bool                  `json:"incomplete"`
-	Aggregate  []AggregateEntry      `json:"aggregate,omitempty"`
 	Registry   *RegistryData         `json:"registry,omitempty"`
 }
 
@@ -54,7 +54,7 @@ func (j *jsonRenderer) end(w io.Writer, e *ending, _ RenderOptions) error {
 	if gate.FailOn == nil {
 		gate.FailOn = []Status{}
 	}
-	b, err := indentJSON(jsonTail{Summary: r.Summary, Allowlist: r.Allowlist, Gate: gate, Incomplete: r.Incomplete, Aggregate: r.Aggregate, Registry: r.Registry}, "")
+	b, err := indentJSON(jsonTail{Summary: r.Summary, Allowlist: r.Allowlist, Gate: gate, Incomplete: r.Incomplete, Registry: r.Registry}, "")
 	if err != nil {
 		return err
 	}
@@ -62,8 +62,34 @@ func (j *jsonRenderer) end(w io.Writer, e *ending, _ RenderOptions) error {
 	if j.n == 0 {
 		closing = "]"
 	}
-	// b is "{\n  \"summary\": ...\n}": splice its fields in.
-	_, err = fmt.Fprintf(w, "%s,%s\n", closing, bytes.TrimPrefix(b, []byte("{")))
+	// b is "{\n  \"summary\": ...\n}": splice its fields in, then the
+	// aggregate entry by entry (a fleet's is large).
+	b = bytes.TrimSuffix(bytes.TrimPrefix(b, []byte("{")), []byte("\n}"))
+	if _, err := fmt.Fprintf(w, "%s,%s", closing, b); err != nil {
+		return err
+	}
+	if len(r.Aggregate) > 0 {
+		if _, err := io.WriteString(w, ",\n  \"aggregate\": ["); err != nil {
+			return err
+		}
+		for i := range r.Aggregate {
+			eb, err := indentJSON(&r.Aggregate[i], "    ")
+			if err != nil {
+				return err
+			}
+			sep := ","
+			if i == 0 {
+				sep = ""
+			}
+			if _, err := fmt.Fprintf(w, "%s\n    %s", sep, eb); err != nil {
+				return err
+			}
+		}
+		if _, err := io.WriteString(w, "\n  ]"); err != nil {
+			return err
+		}
+	}
+	_, err = io.WriteString(w, "\n}\n")
 	return err
 }
 

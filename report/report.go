@@ -165,12 +165,12 @@ type Report struct {
 	// Incomplete is true when some registry lookup failed after its retries:
 	// the report cannot be trusted to be complete.
 	Incomplete bool `json:"incomplete"`
-	// Aggregate ranks the exposed gems across the lockfiles, when there
-	// are several (see Aggregate).
-	Aggregate []AggregateEntry `json:"aggregate,omitempty"`
 	// Registry says where the registry's answers came from, when that is
 	// not the live registry (a mirror), and how old they are.
 	Registry *RegistryData `json:"registry,omitempty"`
+	// Aggregate ranks the exposed gems across the lockfiles, when there
+	// are several (see Aggregate).
+	Aggregate []AggregateEntry `json:"aggregate,omitempty"`
 }
 
 // RegistryData describes answers that did not come from the live registry.

@@ -206,6 +206,9 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 		}
 		for _, n := range report.LookupNames([]*lockfile.Lockfile{lf}, evalOpts) {
 			if !seen[n] {
+				// A name points into its lockfile's text; a copy lets
+				// the text go.
+				n = strings.Clone(n)
 				seen[n] = true
 				names = append(names, n)
 			}
@@ -297,8 +300,8 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 			}
 			warnings = append(warnings, lockfileWarnings(&lr)...)
 			for _, f := range lr.Gems {
-				if f.LookupError != "" {
-					lookupFailed[f.Name] = true
+				if f.LookupError != "" && !lookupFailed[f.Name] {
+					lookupFailed[strings.Clone(f.Name)] = true
 				}
 			}
 		}

@@ -82,7 +82,7 @@ func corpusCovered(s *lockfile.Spec) bool {
 type build struct{ version, platform string }
 
 // truthRegistry builds the test registry for the given lockfiles.
-func truthRegistry(t *testing.T, lfs []*lockfile.Lockfile) *fakeRegistry {
+func truthRegistry(t testing.TB, lfs []*lockfile.Lockfile) *fakeRegistry {
 	locked := map[string][]build{}
 	seen := map[string]map[build]bool{}
 	for _, lf := range lfs {
@@ -90,13 +90,16 @@ func truthRegistry(t *testing.T, lfs []*lockfile.Lockfile) *fakeRegistry {
 			if !corpusCovered(s) {
 				continue
 			}
-			b := build{s.Version, s.Platform}
-			if seen[s.Name] == nil {
-				seen[s.Name] = map[build]bool{}
+			// Copies, so that the lockfiles' text is not kept alive by
+			// the registry (the memory benchmark measures the audit).
+			name := strings.Clone(s.Name)
+			b := build{strings.Clone(s.Version), strings.Clone(s.Platform)}
+			if seen[name] == nil {
+				seen[name] = map[build]bool{}
 			}
-			if !seen[s.Name][b] {
-				seen[s.Name][b] = true
-				locked[s.Name] = append(locked[s.Name], b)
+			if !seen[name][b] {
+				seen[name][b] = true
+				locked[name] = append(locked[name], b)
 			}
 		}
 	}

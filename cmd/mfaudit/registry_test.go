@@ -35,7 +35,7 @@ type fakeGem struct {
 // fakeRegistry serves RubyGems.org's two JSON endpoints from memory on
 // 127.0.0.1 and counts the requests per path.
 type fakeRegistry struct {
-	t    *testing.T
+	t    testing.TB
 	srv  *httptest.Server
 	gems map[string]*fakeGem
 
@@ -47,7 +47,7 @@ type fakeRegistry struct {
 	onRequest func()
 }
 
-func newFakeRegistry(t *testing.T, gems map[string]*fakeGem) *fakeRegistry {
+func newFakeRegistry(t testing.TB, gems map[string]*fakeGem) *fakeRegistry {
 	t.Helper()
 	fr := &fakeRegistry{t: t, gems: gems, hits: map[string]int{}}
 	fr.srv = httptest.NewServer(http.HandlerFunc(fr.serve))
