@@ -84,6 +84,40 @@ func matchNameVersion(s string) nameVersion {
 	return m
 }
 
+// writtenNameVersion reads the start of s in the shape Bundler writes for a
+// spec: "name (version)" or "name (version-platform)", with a valid gem name,
+// a valid version and a valid platform other than "ruby". It returns the
+// parts and the offset just past the ")", or false when s starts otherwise.
+//
+// When the ")" ends s, or is followed by a space and a token without spaces
+// or parentheses, these are the parts matchNameVersion finds: a shorter name
+// would be followed by a name byte, which neither a version group nor a tail
+// starts with, and that ")" is the only one a tail can follow.
+func writtenNameVersion(s string) (name, version, platform string, end int, ok bool) {
+	i := nameLen(s)
+	if i == 0 || i+2 >= len(s) || s[i] != ' ' || s[i+1] != '(' {
+		return "", "", "", 0, false
+	}
+	v := i + 2
+	j := v + releaseVersionLen(s[v:])
+	if j == v || j == len(s) {
+		return "", "", "", 0, false
+	}
+	name, version, platform = s[:i], s[v:j], "ruby"
+	if s[j] == '-' {
+		k := j + 1 + nameLen(s[j+1:])
+		platform = s[j+1 : k]
+		if k == len(s) || platform == "ruby" || !validPlatform(platform) {
+			return "", "", "", 0, false
+		}
+		j = k
+	}
+	if s[j] != ')' {
+		return "", "", "", 0, false
+	}
+	return name, version, platform, j + 1, true
+}
+
 // versionMatch is the match whose name ends at i, where " (" opens the
 // version group that closes at closeAt.
 func versionMatch(s string, i, closeAt int) nameVersion {
@@ -164,15 +198,24 @@ func leadingSpaces(s string) int {
 // validGemName reports whether s is a name RubyGems accepts for a gem
 // (Gem::Specification's VALID_NAME_PATTERN, /\A[a-zA-Z0-9\.\-\_]+\z/).
 func validGemName(s string) bool {
-	if s == "" {
-		return false
+	return s != "" && nameLen(s) == len(s)
+}
+
+// nameLen returns the length of the longest prefix of s made of gem name
+// bytes.
+func nameLen(s string) int {
+	i := 0
+	for i < len(s) && nameByte[s[i]] {
+		i++
 	}
-	for i := 0; i < len(s); i++ {
-		if !nameByte[s[i]] {
-			return false
-		}
-	}
-	return true
+	return i
+}
+
+// load8 returns the first eight bytes of s as a little-endian word.
+func load8(s string) uint64 {
+	s = s[:8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // nameByte holds the bytes of VALID_NAME_PATTERN.
@@ -193,9 +236,16 @@ func validPlatform(s string) bool {
 	return validGemName(s)
 }
 
-func isAlnum(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
+// isAlnum reports whether c is an ASCII letter or digit.
+func isAlnum(c byte) bool { return alnumByte[c] }
+
+// alnumByte holds the ASCII letters and digits.
+var alnumByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+	}
+	return t
+}()
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
@@ -257,12 +307,18 @@ func validFullVersion(s string) bool {
 // Gem::Requirement without a "-" (the grammar cuts requirements at the first
 // "-"): an optional operator =, !=, >, <, >=, <= or ~>, then a version.
 func validRequirement(s string) bool {
+	return validVersion(trimRubySpace(s[operatorLen(s):]))
+}
+
+// operatorLen returns the length of the requirement operator s starts with:
+// 2 for !=, >=, <= and ~>, 1 for =, > and <, 0 when there is none.
+func operatorLen(s string) int {
 	switch {
 	case strings.HasPrefix(s, "!="), strings.HasPrefix(s, ">="),
 		strings.HasPrefix(s, "<="), strings.HasPrefix(s, "~>"):
-		s = s[2:]
+		return 2
 	case strings.HasPrefix(s, "="), strings.HasPrefix(s, ">"), strings.HasPrefix(s, "<"):
-		s = s[1:]
+		return 1
 	}
-	return validVersion(trimRubySpace(s))
+	return 0
 }

@@ -5,51 +5,57 @@ package lockfile
 // DEPENDENCIES entries in file order. A dependency name matches every spec of
 // that name, so all platform variants of a gem are reached together; each
 // name is expanded once, which keeps the walk linear in the lockfile's size.
-func (lf *Lockfile) link() {
-	n := len(lf.Specs)
-	if n == 0 {
+//
+// Names are matched by the numbers the parser gave them, and the specs are
+// those of p.specs that no later duplicate superseded, in file order.
+func (p *parser) link() {
+	n := len(p.specs)
+	if len(p.lf.Specs) == 0 {
 		return
 	}
+	work := make([]int32, len(p.names.names)+4*n)
 	// Specs of one name form a chain through next, starting at first[name].
-	first := make(map[string]int32, n)
-	next := make([]int32, n)
+	first, work := work[:len(p.names.names)], work[len(p.names.names):]
+	next, work := work[:n], work[n:]
+	parent, work := work[:n], work[n:]
+	depth, work := work[:n], work[n:] // 0: not reached
+	queue := work[:0:n]
+	for i := range first {
+		first[i] = -1
+	}
 	for i := n - 1; i >= 0; i-- {
-		name := lf.Specs[i].Name
-		if j, ok := first[name]; ok {
-			next[i] = j
-		} else {
-			next[i] = -1
+		if p.specs[i].Line < 0 { // superseded
+			continue
 		}
-		first[name] = int32(i)
+		name := p.specInfo[i].name
+		next[i], first[name] = first[name], int32(i)
 	}
 
-	parent := make([]int32, n)
-	depth := make([]int32, n) // 0: not reached
-	queue := make([]int32, 0, n)
 	// reach enqueues every spec named name, reached from parent p at depth
 	// d, unless the name was reached before.
-	reach := func(name string, p, d int32) {
-		j, ok := first[name]
-		if !ok || depth[j] != 0 {
+	reach := func(name, from, d int32) {
+		j := first[name]
+		if j < 0 || depth[j] != 0 {
 			return
 		}
 		for ; j >= 0; j = next[j] {
-			depth[j], parent[j] = d, p
+			depth[j], parent[j] = d, from
 			queue = append(queue, j)
 		}
 	}
-	for _, d := range lf.Dependencies {
-		reach(d.Name, -1, 1)
+	for _, name := range p.topName {
+		reach(name, -1, 1)
 	}
 	for _, i := range queue {
-		lf.Specs[i].Direct = true
+		p.specs[i].Direct = true
 	}
 	total := 0
 	for qi := 0; qi < len(queue); qi++ {
 		i := queue[qi]
 		total += int(depth[i])
-		for _, d := range lf.Specs[i].Dependencies {
-			reach(d.Name, i, depth[i]+1)
+		deps := p.specInfo[i].deps
+		for _, name := range p.depName[deps.lo:deps.hi] {
+			reach(name, i, depth[i]+1)
 		}
 	}
 
@@ -60,10 +66,10 @@ func (lf *Lockfile) link() {
 		d := int(depth[i])
 		path := backing[:d:d]
 		backing = backing[d:]
-		if p := parent[i]; p >= 0 {
-			copy(path, lf.Specs[p].Path)
+		if from := parent[i]; from >= 0 {
+			copy(path, p.specs[from].Path)
 		}
-		path[d-1] = lf.Specs[i].Name
-		lf.Specs[i].Path = path
+		path[d-1] = p.specs[i].Name
+		p.specs[i].Path = path
 	}
 }

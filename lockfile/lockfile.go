@@ -29,6 +29,8 @@
 package lockfile
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -194,15 +196,39 @@ func Parse(r io.Reader, path string) (*Lockfile, error) {
 const tooLargeMsg = "file is larger than 64 MiB, too large for a lockfile"
 
 // readAll reads r to the end, or to one byte past MaxSize; hint is the
-// expected size. The text is read straight into the string the parse keeps,
-// through a buffer no bigger than the file needs.
+// expected size. The text is read straight into the string the parse keeps:
+// a reader that holds its contents in memory writes them there at once;
+// others are read through a buffer no bigger than the file needs.
 func readAll(r io.Reader, hint int) (string, error) {
 	hint = min(max(hint, 0), MaxSize)
 	var b strings.Builder
 	b.Grow(hint + 1)
-	buf := make([]byte, min(32<<10, hint+512))
-	_, err := io.CopyBuffer(&b, io.LimitReader(r, MaxSize+1), buf)
+	var err error
+	switch r := r.(type) {
+	case *bytes.Reader, *strings.Reader, *bytes.Buffer:
+		_, err = r.(io.WriterTo).WriteTo(&limitWriter{&b})
+		if err == errLimit {
+			err = nil
+		}
+	default:
+		buf := make([]byte, min(32<<10, hint+512))
+		_, err = io.CopyBuffer(&b, io.LimitReader(r, MaxSize+1), buf)
+	}
 	return b.String(), err
+}
+
+// limitWriter appends to a strings.Builder up to one byte past MaxSize,
+// then fails with errLimit.
+type limitWriter struct{ b *strings.Builder }
+
+var errLimit = errors.New("lockfile: too large")
+
+func (w *limitWriter) Write(p []byte) (int, error) {
+	if room := MaxSize + 1 - w.b.Len(); len(p) > room {
+		n, _ := w.b.Write(p[:room])
+		return n, errLimit
+	}
+	return w.b.Write(p)
 }
 
 // ParseFile reads and parses the lockfile at path.

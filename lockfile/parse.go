@@ -41,7 +41,7 @@ const markerLen = 7
 func conflictMarker(s string) int {
 	for i := 0; i < len(s); i += markerLen {
 		c := s[i]
-		if c != '<' && c != '=' && c != '>' && c != '|' {
+		if !markerByte[c] {
 			continue
 		}
 		lo, hi := i, i+1
@@ -58,6 +58,9 @@ func conflictMarker(s string) int {
 	return -1
 }
 
+// markerByte holds the bytes conflict markers are made of.
+var markerByte = [256]bool{'<': true, '=': true, '>': true, '|': true}
+
 type section int
 
 const (
@@ -73,6 +76,12 @@ const (
 
 // span is a half-open range of indexes into one of the parser's slabs.
 type span struct{ lo, hi int32 }
+
+// specInfo is what the parser keeps about a spec besides the Spec itself.
+type specInfo struct {
+	deps span  // its dependencies, into deps
+	name int32 // the number of its name
+}
 
 // parser holds the state of one parse. Specs, their dependencies and all
 // requirements live in slabs that are sliced up once the parse is done, so
@@ -92,18 +101,27 @@ type parser struct {
 	curSpec    int // index into specs of the last spec of this section, or -1
 
 	specs    []Spec
-	specDeps []span // per spec, into deps
+	specInfo []specInfo // per spec
 	deps     []Dependency
-	depReqs  []span // per entry of deps, into reqs
-	topReqs  []span // per entry of lf.Dependencies, into reqs
+	depName  []int32 // per entry of deps, the number of its name
+	topName  []int32 // per entry of lf.Dependencies, the number of its name
 	reqs     []string
 	removed  int                          // specs superseded by a later duplicate
-	byFull   map[string]int               // specKey → index into specs
-	topIndex map[string]int               // name → index into lf.Dependencies
-	specSums []checksumSeen               // per spec, its sha256 digest, if listed
+	names    nameTable                    // every gem name of a spec or dependency
+	byKey    table                        // specKey → index into specs
+	topOf    []int32                      // per name number, 1 + its index into lf.Dependencies, or 0
+	specSums []sumSeen                    // per spec, its sha256 digest, if listed
 	sums     map[checksumKey]checksumSeen // other digests
 	sumSlab  []string                     // Checksum.Sums of every line, back to back
 	rubyLine int                          // line of the RUBY VERSION value
+
+	// While the CHECKSUMS lines hold one lower-case sha256 digest each, or
+	// none, in strictly increasing order of spec key, as Bundler writes
+	// them, and no spec line comes after the first, no two lines can list
+	// digests of one spec: recording the digests is put off (see
+	// checkSums), and lastSum is the key of the last line with one.
+	sumsDeferred bool
+	lastSum      string
 
 	dropped      int // warnings beyond MaxWarnings
 	firstDropped int // line of the first of them
@@ -134,6 +152,10 @@ type checksumSeen struct {
 	hex  string
 	line int
 }
+
+// sumSeen says where the sha256 digest of a spec was first listed: the line,
+// or 0, and the entry of sumSlab that holds it.
+type sumSeen struct{ sum, line int32 }
 
 func (p *parser) errorf(line int, format string, args ...any) error {
 	return &ParseError{Path: p.path, Line: line, Msg: fmt.Sprintf(format, args...)}
@@ -179,9 +201,10 @@ func parse(text, path string) (*Lockfile, error) {
 	}
 
 	p := &parser{
-		path:    path,
-		lf:      &Lockfile{Path: path},
-		curSpec: -1,
+		path:         path,
+		lf:           &Lockfile{Path: path},
+		curSpec:      -1,
+		sumsDeferred: true,
 	}
 	if rest, ok := strings.CutPrefix(text, "\uFEFF"); ok {
 		text = rest
@@ -221,11 +244,12 @@ func parse(text, path string) (*Lockfile, error) {
 	// its first error.
 	specs, deep = min(specs, maxPresize), min(deep, maxPresize)
 	p.specs = make([]Spec, 0, specs)
-	p.specDeps = make([]span, 0, specs)
+	p.specInfo = make([]specInfo, 0, specs)
 	p.deps = make([]Dependency, 0, deep)
-	p.depReqs = make([]span, 0, deep)
+	p.depName = make([]int32, 0, deep)
 	p.reqs = make([]string, 0, deep+min(strings.Count(text, ","), deep)+deep/4+1)
-	p.byFull = make(map[string]int, specs)
+	p.names = makeNameTable(specs)
+	p.byKey = makeTable(specs)
 
 	lineNo := 0
 	for rest := text; rest != ""; {
@@ -277,13 +301,19 @@ func countIndented(text string) (four, six int) {
 
 // line handles one non-blank line, as LockfileParser#initialize does.
 func (p *parser) line(no int, line string) error {
+	if line[0] == ' ' {
+		return p.body(no, line)
+	}
 	switch line {
 	case headerGem, headerGit, headerPath, headerPlugin:
 		p.startSource(no, line)
 		return nil
 	case headerDependencies:
 		p.startSection(sectionDependencies)
-		p.lf.Dependencies = slices.Grow(p.lf.Dependencies, len(p.specs)/2+1)
+		n := len(p.specs)/2 + 1
+		p.lf.Dependencies = slices.Grow(p.lf.Dependencies, n)
+		p.topName = slices.Grow(p.topName, n)
+		p.topOf = slices.Grow(p.topOf, len(p.names.names)+n)
 		return nil
 	case headerChecksums:
 		p.startSection(sectionChecksums)
@@ -306,9 +336,17 @@ func (p *parser) line(no int, line string) error {
 		p.warnUnknown(no, line)
 		return nil
 	}
-	if h := trimRubySpace(line); h[0] >= 'A' && h[0] <= 'Z' && isKnownHeader(h) && p.section != sectionUnknown {
-		p.warnf(no, "indented section header %q is not a header to Bundler; line ignored", h)
-		return nil
+	return p.body(no, line)
+}
+
+// body handles a line that starts with whitespace: the body of a section.
+func (p *parser) body(no int, line string) error {
+	// An indented header starts with a capital after the whitespace.
+	if c := line[leadingSpaces(line)]; c >= 'A' && c <= 'Z' || isRubySpace(c) {
+		if h := trimRubySpace(line); h[0] >= 'A' && h[0] <= 'Z' && isKnownHeader(h) && p.section != sectionUnknown {
+			p.warnf(no, "indented section header %q is not a header to Bundler; line ignored", h)
+			return nil
+		}
 	}
 
 	switch p.section {
@@ -645,24 +683,61 @@ func (p *parser) specLine(no int, text string) error {
 	if !p.srcBuilt {
 		return p.errorf(no, "spec line before the %q line of its %s section", strings.TrimSpace(specsLine), sourceHeader(p.src.Type))
 	}
+	if p.sumsDeferred && len(p.sumSlab) > 0 {
+		p.checkSums()
+	}
+	name, version, platform, end, ok := writtenNameVersion(text)
+	key := text
+	if !ok || end != len(text) {
+		var err error
+		if name, version, platform, key, err = p.readSpec(no, text); err != nil {
+			return err
+		}
+	}
+
+	p.specs = append(p.specs, Spec{
+		Name:     name,
+		Version:  version,
+		Platform: platform,
+		Source:   p.src,
+		Line:     no,
+	})
+	lo := int32(len(p.deps))
+	p.specInfo = append(p.specInfo, specInfo{deps: span{lo, lo}, name: p.names.id(name)})
+	idx := len(p.specs) - 1
+	p.curSpec = idx
+
+	slot, h, prev, dup := p.findSpec(key, name, version, platform)
+	if dup {
+		p.warnf(no, "%s is locked twice (first on line %d); Bundler keeps the last", p.specs[idx].FullName(), p.specs[prev].Line)
+		p.specs[prev].Line = -1 // superseded
+		p.removed++
+	}
+	p.byKey.set(slot, h, int32(idx))
+	return nil
+}
+
+// readSpec reads text, a spec line after its indentation, in any shape
+// Bundler reads, and returns the parts of the spec and its specKey.
+func (p *parser) readSpec(no int, text string) (name, version, platform, key string, err error) {
 	m := matchNameVersion(text)
 	if !validGemName(m.name) {
-		return p.errorf(no, "invalid gem name %q", m.name)
+		return "", "", "", "", p.errorf(no, "invalid gem name %q", m.name)
 	}
 	if !m.hasVersion {
-		return p.errorf(no, "spec %s has no version", m.name)
+		return "", "", "", "", p.errorf(no, "spec %s has no version", m.name)
 	}
-	version := trimRubySpace(m.version)
+	version = trimRubySpace(m.version)
 	if version == "" {
-		return p.errorf(no, "spec %s has an empty version", m.name)
+		return "", "", "", "", p.errorf(no, "spec %s has an empty version", m.name)
 	}
 	if !validVersion(version) {
-		return p.errorf(no, "spec %s has an invalid version %q", m.name, version)
+		return "", "", "", "", p.errorf(no, "spec %s has an invalid version %q", m.name, version)
 	}
-	platform := "ruby"
+	platform = "ruby"
 	if m.hasPlatform {
 		if !validPlatform(m.platform) {
-			return p.errorf(no, "spec %s %s has an invalid platform %q", m.name, version, m.platform)
+			return "", "", "", "", p.errorf(no, "spec %s %s has an invalid platform %q", m.name, version, m.platform)
 		}
 		platform = m.platform
 	}
@@ -672,27 +747,24 @@ func (p *parser) specLine(no int, text string) error {
 	if m.hasToken {
 		p.warnf(no, "%q after spec %s ignored, as Bundler does", m.token, m.name)
 	}
+	return m.name, version, platform, specKey(text, &m, version, platform), nil
+}
 
-	p.specs = append(p.specs, Spec{
-		Name:     m.name,
-		Version:  version,
-		Platform: platform,
-		Source:   p.src,
-		Line:     no,
-	})
-	lo := int32(len(p.deps))
-	p.specDeps = append(p.specDeps, span{lo, lo})
-	idx := len(p.specs) - 1
-	p.curSpec = idx
-
-	key := specKey(text, &m, version, platform)
-	if prev, dup := p.byFull[key]; dup {
-		p.warnf(no, "%s is locked twice (first on line %d); Bundler keeps the last", p.specs[idx].FullName(), p.specs[prev].Line)
-		p.specs[prev].Line = -1 // superseded
-		p.removed++
+// findSpec looks for the spec whose specKey is key, made of name, version
+// and platform. It returns the index of that spec into specs and true, or
+// false; and the slot and hash where byKey keeps the key or would.
+func (p *parser) findSpec(key, name, version, platform string) (slot int, h uint32, idx int, ok bool) {
+	h = hash32(key)
+	for slot = p.byKey.probe(h); ; slot = p.byKey.next(slot) {
+		v, match, empty := p.byKey.at(slot, h)
+		if empty {
+			return slot, h, -1, false
+		}
+		// The key of a spec is spelled by these three fields alone.
+		if s := &p.specs[v]; match && s.Name == name && s.Version == version && s.Platform == platform {
+			return slot, h, int(v), true
+		}
 	}
-	p.byFull[key] = idx
-	return nil
 }
 
 // specDependencyLine handles a 6-space line: a dependency of the spec above.
@@ -701,7 +773,7 @@ func (p *parser) specDependencyLine(no int, text string) error {
 		return p.errorf(no, "dependency line without a spec above it")
 	}
 	owner := p.specs[p.curSpec].Name
-	d, r, err := p.dependency(no, text, owner)
+	d, err := p.dependency(no, text, owner)
 	if err != nil {
 		return err
 	}
@@ -710,17 +782,28 @@ func (p *parser) specDependencyLine(no int, text string) error {
 		d.Pinned = false
 	}
 	p.deps = append(p.deps, d)
-	p.depReqs = append(p.depReqs, r)
-	p.specDeps[p.curSpec].hi = int32(len(p.deps))
+	p.depName = append(p.depName, p.names.id(d.Name))
+	p.specInfo[p.curSpec].deps.hi = int32(len(p.deps))
 	return nil
 }
 
 // dependency parses "name", "name (reqs)", with an optional "!", as found in
 // DEPENDENCIES and under specs; owner is the spec above, if any.
-func (p *parser) dependency(no int, text, owner string) (Dependency, span, error) {
+func (p *parser) dependency(no int, text, owner string) (Dependency, error) {
+	lo := int32(len(p.reqs))
+	if name, pinned, ok := p.writtenDependency(text); ok {
+		return Dependency{Name: name, Requirements: p.reqSlice(lo), Pinned: pinned, Line: no}, nil
+	}
+	return p.readDependency(no, text, owner)
+}
+
+// readDependency reads text, a dependency line after its indentation, in
+// any shape Bundler reads; owner is the spec above, if any.
+func (p *parser) readDependency(no int, text, owner string) (Dependency, error) {
+	lo := int32(len(p.reqs))
 	m := matchNameVersion(text)
 	if !validGemName(m.name) {
-		return Dependency{}, span{}, p.errorf(no, "invalid gem name %q", m.name)
+		return Dependency{}, p.errorf(no, "invalid gem name %q", m.name)
 	}
 	// what names the dependency in messages; built only when needed.
 	what := func() string {
@@ -730,18 +813,17 @@ func (p *parser) dependency(no int, text, owner string) (Dependency, span, error
 		return "dependency " + m.name + " of " + owner
 	}
 	if m.hasPlatform {
-		return Dependency{}, span{}, p.errorf(no, "%s: requirement contains %q; Bundler would drop %q", what(), "-", "-"+m.platform)
+		return Dependency{}, p.errorf(no, "%s: requirement contains %q; Bundler would drop %q", what(), "-", "-"+m.platform)
 	}
 	if m.hasToken {
 		p.warnf(no, "%q after %s ignored, as Bundler does", m.token, what())
 	}
-	lo := int32(len(p.reqs))
 	if m.hasVersion && !isBlank(m.version) {
 		for rest := m.version; ; {
 			part, tail, more := strings.Cut(rest, ",")
 			req := trimRubySpace(part)
 			if !validRequirement(req) {
-				return Dependency{}, span{}, p.errorf(no, "%s has an invalid requirement %q", what(), req)
+				return Dependency{}, p.errorf(no, "%s has an invalid requirement %q", what(), req)
 			}
 			p.reqs = append(p.reqs, req)
 			if !more {
@@ -750,9 +832,72 @@ func (p *parser) dependency(no int, text, owner string) (Dependency, span, error
 			rest = tail
 		}
 	} else if m.hasVersion && m.version != "" {
-		return Dependency{}, span{}, p.errorf(no, "%s has an invalid requirement %q", what(), m.version)
+		return Dependency{}, p.errorf(no, "%s has an invalid requirement %q", what(), m.version)
 	}
-	return Dependency{Name: m.name, Pinned: m.pinned, Line: no}, span{lo, int32(len(p.reqs))}, nil
+	return Dependency{Name: m.name, Requirements: p.reqSlice(lo), Pinned: m.pinned, Line: no}, nil
+}
+
+// writtenDependency reads text, a dependency line after its indentation,
+// when it has a shape Bundler writes: "name" or "name (requirements)", then
+// an optional "!", with a valid gem name and valid requirements, each an
+// optional operator, spaces and a version, separated by "," and spaces. It
+// appends the requirements to p.reqs and returns the name and whether the
+// line ends in "!"; for any other line it returns false and leaves p.reqs as
+// it was, for dependency to read the general way.
+//
+// matchNameVersion finds the same parts in such a line, as no byte of a name
+// can end a shorter one and the only ")" closes the version group; the
+// requirements hold no "-"; and each is what dependency keeps of its part.
+func (p *parser) writtenDependency(text string) (name string, pinned, ok bool) {
+	i := nameLen(text)
+	if i == 0 {
+		return "", false, false
+	}
+	name = text[:i]
+	lo := len(p.reqs)
+	if i+1 < len(text) && text[i] == ' ' && text[i+1] == '(' {
+		i = p.writtenRequirements(text, i+2)
+	}
+	if i >= 0 {
+		switch text[i:] {
+		case "":
+			return name, false, true
+		case "!":
+			return name, true, true
+		}
+	}
+	p.reqs = p.reqs[:lo]
+	return "", false, false
+}
+
+// writtenRequirements reads the requirements that start at s[i], up to the
+// ")" that ends them, appending each to p.reqs. It returns the offset past
+// the ")", or -1 if they are not as writtenDependency wants them.
+func (p *parser) writtenRequirements(s string, i int) int {
+	for {
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+		start := i
+		i += operatorLen(s[i:])
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+		n := releaseVersionLen(s[i:])
+		if n == 0 || i+n == len(s) {
+			return -1
+		}
+		i += n
+		p.reqs = append(p.reqs, s[start:i])
+		switch s[i] {
+		case ')':
+			return i + 1
+		case ',':
+			i++
+		default:
+			return -1
+		}
+	}
 }
 
 // dependencyLine handles a line of the DEPENDENCIES section.
@@ -764,22 +909,22 @@ func (p *parser) dependencyLine(no int, line string) error {
 		p.warnIndent(no, line, "2 spaces")
 		return nil
 	}
-	d, r, err := p.dependency(no, line[2:], "")
+	d, err := p.dependency(no, line[2:], "")
 	if err != nil {
 		return err
 	}
-	if p.topIndex == nil {
-		p.topIndex = make(map[string]int)
+	id := p.names.id(d.Name)
+	if n := int(id) + 1; n > len(p.topOf) {
+		p.topOf = append(p.topOf, make([]int32, n-len(p.topOf))...)
 	}
-	if i, dup := p.topIndex[d.Name]; dup {
+	if i := p.topOf[id] - 1; i >= 0 {
 		p.warnf(no, "dependency %s listed twice (first on line %d); Bundler keeps the last", d.Name, p.lf.Dependencies[i].Line)
 		p.lf.Dependencies[i] = d
-		p.topReqs[i] = r
 		return nil
 	}
-	p.topIndex[d.Name] = len(p.lf.Dependencies)
+	p.topOf[id] = int32(len(p.lf.Dependencies)) + 1
 	p.lf.Dependencies = append(p.lf.Dependencies, d)
-	p.topReqs = append(p.topReqs, r)
+	p.topName = append(p.topName, id)
 	return nil
 }
 
@@ -815,7 +960,35 @@ func (p *parser) checksumLine(no int, line string) error {
 		p.warnIndent(no, line, "2 spaces")
 		return nil
 	}
-	m := matchNameVersion(line[2:])
+	text := line[2:]
+	name, version, platform, end, ok := writtenNameVersion(text)
+	if ok && end == len(text) {
+		p.lf.Checksums = append(p.lf.Checksums, Checksum{Name: name, Version: version, Platform: platform, Line: no})
+		return nil
+	}
+	if sum := text[end:]; ok && len(sum) == len(" sha256=")+64 && sum[:8] == " sha256=" && lowerHex(sum[8:]) {
+		c := Checksum{Name: name, Version: version, Platform: platform, Line: no}
+		if key := text[:end]; p.sumsDeferred && key > p.lastSum {
+			p.lastSum = key
+		} else {
+			p.checkSums()
+			_, _, idx, isSpec := p.findSpec(key, name, version, platform)
+			if err := p.checkSum(no, &c, key, idx, isSpec, "sha256", sum[8:]); err != nil {
+				return err
+			}
+		}
+		p.sumSlab = append(p.sumSlab, sum[1:])
+		c.Sums = p.sumSlab[len(p.sumSlab)-1 : len(p.sumSlab) : len(p.sumSlab)]
+		p.lf.Checksums = append(p.lf.Checksums, c)
+		return nil
+	}
+	return p.readChecksum(no, text)
+}
+
+// readChecksum reads text, a CHECKSUMS line after its indentation, in any
+// shape Bundler reads.
+func (p *parser) readChecksum(no int, text string) error {
+	m := matchNameVersion(text)
 	if !validGemName(m.name) {
 		return p.errorf(no, "invalid gem name %q", m.name)
 	}
@@ -836,8 +1009,9 @@ func (p *parser) checksumLine(no int, line string) error {
 		p.warnf(no, "%q after checksum of %s ignored, as Bundler does", "!", m.name)
 	}
 	if m.hasToken {
-		spec := specKey(line[2:], &m, c.Version, c.Platform)
-		specIdx, isSpec := p.byFull[spec]
+		p.checkSums()
+		spec := specKey(text, &m, c.Version, c.Platform)
+		_, _, specIdx, isSpec := p.findSpec(spec, c.Name, c.Version, c.Platform)
 		full := func() string { return (&Spec{Name: c.Name, Version: c.Version, Platform: c.Platform}).FullName() }
 		lo := len(p.sumSlab)
 		for rest := m.token; ; {
@@ -853,8 +1027,8 @@ func (p *parser) checksumLine(no int, line string) error {
 					return p.errorf(no, "invalid sha256 digest %q for %s", digest, full())
 				}
 			}
-			if prev := p.seenChecksum(spec, specIdx, isSpec, algo, norm, no); prev.hex != norm {
-				return p.errorf(no, "%s checksum of %s differs from the one on line %d; Bundler refuses mismatched checksums", algo, full(), prev.line)
+			if err := p.checkSum(no, &c, spec, specIdx, isSpec, algo, norm); err != nil {
+				return err
 			}
 			p.sumSlab = append(p.sumSlab, sum)
 			if !more {
@@ -866,6 +1040,39 @@ func (p *parser) checksumLine(no int, line string) error {
 	}
 	p.lf.Checksums = append(p.lf.Checksums, c)
 	return nil
+}
+
+// checkSum records digest, normalised, as the algo checksum of c, which is
+// the spec whose key is spec (at index idx into specs if isSpec), and
+// refuses it if the spec has a different one.
+func (p *parser) checkSum(no int, c *Checksum, spec string, idx int, isSpec bool, algo, digest string) error {
+	if prev := p.seenChecksum(spec, idx, isSpec, algo, digest, no, len(p.sumSlab)); prev.hex != digest {
+		full := (&Spec{Name: c.Name, Version: c.Version, Platform: c.Platform}).FullName()
+		return p.errorf(no, "%s checksum of %s differs from the one on line %d; Bundler refuses mismatched checksums", algo, full, prev.line)
+	}
+	return nil
+}
+
+// lowerHex reports whether s is all lower-case hex digits. It tests eight
+// bytes at a time: to a byte below 0x80, adding 0x80-lo sets the top bit
+// just when the byte is lo or more, and adding 0x7f-hi just when it is more
+// than hi; no sum carries into the next byte.
+func lowerHex(s string) bool {
+	const ones, tops = 0x0101010101010101, 0x8080808080808080
+	for ; len(s) >= 8; s = s[8:] {
+		x := load8(s)
+		digit := (x + (0x80-'0')*ones) &^ (x + (0x7f-'9')*ones)
+		letter := (x + (0x80-'a')*ones) &^ (x + (0x7f-'f')*ones)
+		if x&tops != 0 || (digit|letter)&tops != tops {
+			return false
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		if hexKind[s[i]] != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // hexKind classifies bytes for sha256Hex.
@@ -887,21 +1094,50 @@ const (
 	hexBad
 )
 
+// checkSums records the digests whose recording was put off, as
+// checksumLine would have recorded them line by line, and stops putting it
+// off. It is called before a line that could list a digest for a spec some
+// earlier line did, and before a spec line, which could change what spec a
+// key names. Being of distinct specs, the digests cannot differ from one
+// recorded before.
+func (p *parser) checkSums() {
+	if !p.sumsDeferred {
+		return
+	}
+	p.sumsDeferred = false
+	at := 0 // each line with a digest put one entry in sumSlab
+	for i := range p.lf.Checksums {
+		c := &p.lf.Checksums[i]
+		if c.Sums == nil {
+			continue
+		}
+		key := c.Name + " (" + c.Version + ")"
+		if c.Platform != "ruby" {
+			key = c.Name + " (" + c.Version + "-" + c.Platform + ")"
+		}
+		_, _, idx, isSpec := p.findSpec(key, c.Name, c.Version, c.Platform)
+		p.seenChecksum(key, idx, isSpec, "sha256", strings.TrimPrefix(c.Sums[0], "sha256="), c.Line, at)
+		at++
+	}
+}
+
 // seenChecksum records digest as the algo checksum of spec, unless one was
-// recorded before, and returns the first one recorded. The sha256 digests of
-// locked specs, nearly all of them, are kept by spec index rather than in a
-// map.
-func (p *parser) seenChecksum(spec string, idx int, isSpec bool, algo, digest string, line int) checksumSeen {
+// recorded before, and returns the first one recorded; the "algo=digest"
+// entry is sumSlab[at], or will be. The sha256 digests of locked specs,
+// nearly all of them, are kept by spec index, as the sumSlab entry that
+// holds them, rather than in a map.
+func (p *parser) seenChecksum(spec string, idx int, isSpec bool, algo, digest string, line, at int) checksumSeen {
 	if isSpec && algo == "sha256" {
 		if p.specSums == nil {
-			p.specSums = make([]checksumSeen, len(p.specs))
+			p.specSums = make([]sumSeen, len(p.specs))
 		}
 		if idx < len(p.specSums) {
 			if prev := p.specSums[idx]; prev.line > 0 {
-				return prev
+				hex, _ := sha256Hex(strings.TrimPrefix(p.sumSlab[prev.sum], "sha256="))
+				return checksumSeen{hex, int(prev.line)}
 			}
-			p.specSums[idx] = checksumSeen{digest, line}
-			return p.specSums[idx]
+			p.specSums[idx] = sumSeen{int32(at), int32(line)}
+			return checksumSeen{digest, line}
 		}
 	}
 	if p.sums == nil {
@@ -941,24 +1177,18 @@ func sha256Hex(d string) (string, bool) {
 
 // finish turns the slabs into the exported slices and links the graph.
 func (p *parser) finish() {
-	for i := range p.deps {
-		p.deps[i].Requirements = p.reqSlice(p.depReqs[i])
-	}
-	for i := range p.lf.Dependencies {
-		p.lf.Dependencies[i].Requirements = p.reqSlice(p.topReqs[i])
-	}
 	p.lf.Specs = make([]*Spec, 0, len(p.specs)-p.removed)
 	for i := range p.specs {
 		s := &p.specs[i]
 		if s.Line < 0 {
 			continue
 		}
-		if d := p.specDeps[i]; d.hi > d.lo {
+		if d := p.specInfo[i].deps; d.hi > d.lo {
 			s.Dependencies = p.deps[d.lo:d.hi:d.hi]
 		}
 		p.lf.Specs = append(p.lf.Specs, s)
 	}
-	p.lf.link()
+	p.link()
 	if p.dropped > 0 {
 		p.lf.Warnings = append(p.lf.Warnings, Warning{Line: p.firstDropped,
 			Msg: fmt.Sprintf("%d more warnings from this line on not recorded", p.dropped)})
@@ -966,9 +1196,11 @@ func (p *parser) finish() {
 	slices.SortStableFunc(p.lf.Warnings, func(a, b Warning) int { return a.Line - b.Line })
 }
 
-func (p *parser) reqSlice(r span) []string {
-	if r.hi == r.lo {
+// reqSlice returns the requirements appended to reqs since index lo, or nil.
+func (p *parser) reqSlice(lo int32) []string {
+	hi := int32(len(p.reqs))
+	if hi == lo {
 		return nil
 	}
-	return p.reqs[r.lo:r.hi:r.hi]
+	return p.reqs[lo:hi:hi]
 }
