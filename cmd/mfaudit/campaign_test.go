@@ -282,3 +282,37 @@ func TestReadmeCampaign(t *testing.T) {
 		}
 	}
 }
+
+// TestCampaignFromFleetReport: a report of several lockfiles, with its
+// aggregate, is a campaign's starting list too; each gem is planned once.
+func TestCampaignFromFleetReport(t *testing.T) {
+	gh := campaignFake(t)
+	dir := t.TempDir()
+	data, err := os.ReadFile(demoLock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := filepath.Join(dir, "api", "Gemfile.lock")
+	os.MkdirAll(filepath.Dir(second), 0o755)
+	os.WriteFile(second, data, 0o644)
+	reportPath := filepath.Join(dir, "fleet.json")
+	if _, _, code := runCLI(t, terminal{}, "audit", "--format", "json", "--output", reportPath, "--registry-url", demoRegistryURL(t), demoLock, second); code != exitFindings {
+		t.Fatalf("audit exit %d", code)
+	}
+	raw, _ := os.ReadFile(reportPath)
+	if !strings.Contains(string(raw), `"aggregate": [`) {
+		t.Fatal("the fleet report has no aggregate")
+	}
+	stdout, stderr, code := runCampaignCLI(t, map[string]string{"GITHUB_TOKEN": testToken}, "campaign", "plan", "--format", "json",
+		"--github-url", gh.URL(), "--registry-url", demoRegistryURL(t), "--state", filepath.Join(dir, "s.json"), reportPath)
+	if code != exitOK {
+		t.Fatalf("plan exit %d: %s", code, stderr)
+	}
+	var plan campaign.Plan
+	if err := json.Unmarshal([]byte(stdout), &plan); err != nil {
+		t.Fatal(err)
+	}
+	if plan.Summary.Gems != 3 || plan.Summary.PullRequests != 1 {
+		t.Errorf("plan summary %+v, want the 3 unprotected gems once and one pull request", plan.Summary)
+	}
+}
