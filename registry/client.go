@@ -350,10 +350,11 @@ func (c *Client) Lookup(ctx context.Context, names []string) []Result {
 	return out
 }
 
-// The two documents a lookup may read.
+// The documents the client reads.
 const (
 	kindVersions = "versions" // /api/v1/versions/NAME.json
 	kindGem      = "gems"     // /api/v1/gems/NAME.json
+	kindOwner    = "owners"   // /api/v1/owners/HANDLE/gems.json
 )
 
 // fetch asks the registry about one valid gem name.
@@ -578,6 +579,11 @@ func (c *Client) save(key cacheKey, ent *cacheEntry) {
 
 func (c *Client) url(kind, name string) *url.URL {
 	u := *c.base
+	if kind == kindOwner {
+		u.Path = c.base.Path + "/api/v1/owners/" + name + "/gems.json"
+		u.RawPath = c.base.EscapedPath() + "/api/v1/owners/" + url.PathEscape(name) + "/gems.json"
+		return &u
+	}
 	u.Path = c.base.Path + "/api/v1/" + kind + "/" + name + ".json"
 	u.RawPath = c.base.EscapedPath() + "/api/v1/" + kind + "/" + url.PathEscape(name) + ".json"
 	return &u
@@ -586,8 +592,14 @@ func (c *Client) url(kind, name string) *url.URL {
 // readFile reads one document of a file:// base.
 func (c *Client) readFile(kind, name string) ([]byte, error) {
 	path := filepath.Join(c.dir, "api", "v1", kind, name+".json")
+	if kind == kindOwner {
+		path = filepath.Join(c.dir, "api", "v1", "owners", name, "gems.json")
+	}
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
+		if kind == kindOwner {
+			return nil, fmt.Errorf("%w (no file %s)", ErrNotFound, path)
+		}
 		if c.mirror != nil && !c.mirror.absent[name] {
 			return nil, &NotMirroredError{Path: path, Taken: c.mirror.m.Taken}
 		}

@@ -39,7 +39,12 @@ func (*githubRenderer) lockfile(w io.Writer, lf *LockfileReport, _ int, _ Render
 			msg += "; allowlisted: " + safeText(f.AllowlistReason)
 		}
 		title := fmt.Sprintf("mfaudit: %s %s is %s", safeText(f.Name), safeText(versionLabel(f)), statusWord(f.Status))
-		writeWorkflowCommand(w, githubCommand(findingLevel(f)), lf.Path, f.Line, title, msg)
+		file := lf.Path
+		if lf.Owner != "" {
+			file = "" // no file in the repository to annotate
+			msg += " (" + GemURL(f.Name) + ")"
+		}
+		writeWorkflowCommand(w, githubCommand(findingLevel(f)), file, f.Line, title, msg)
 	}
 	for _, wn := range lf.Warnings {
 		writeWorkflowCommand(w, "warning", lf.Path, wn.Line, "mfaudit: lockfile warning", safeText(wn.Message))

@@ -33,6 +33,7 @@ const DefaultMarkdownLimit = 65536
 // findings it lists (those not protected) and what it counts.
 type mdSection struct {
 	path      string
+	owner     string
 	err       string
 	total     int
 	listed    int // findings not protected
@@ -62,7 +63,7 @@ func lessSevere(a, b *mdRow) bool {
 func (m *markdownRenderer) begin(io.Writer, RenderOptions) error { return nil }
 
 func (m *markdownRenderer) lockfile(_ io.Writer, lf *LockfileReport, _ int, opts RenderOptions) error {
-	sec := mdSection{path: lf.Path, err: lf.Error, total: len(lf.Gems), warnings: lf.Warnings}
+	sec := mdSection{path: lf.Path, owner: lf.Owner, err: lf.Error, total: len(lf.Gems), warnings: lf.Warnings}
 	for _, f := range sortedRows(lf) {
 		if f.Status == Protected {
 			sec.protected++
@@ -185,7 +186,11 @@ func (m *markdownRenderer) write(w io.Writer, e *ending, opts RenderOptions, row
 			fmt.Fprintf(w, "### %s: not audited\n\n%s\n", mdCode(sec.path), mdText(sec.err))
 			continue
 		}
-		fmt.Fprintf(w, "### %s (%s)\n", mdCode(sec.path), plural(sec.total, "gem", "gems"))
+		if sec.owner != "" {
+			fmt.Fprintf(w, "### Owner %s (%s)\n", mdCode(sec.owner), plural(sec.total, "gem", "gems"))
+		} else {
+			fmt.Fprintf(w, "### %s (%s)\n", mdCode(sec.path), plural(sec.total, "gem", "gems"))
+		}
 		fmt.Fprintln(w)
 		for j, rw := range kept {
 			if j == 0 {

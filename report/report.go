@@ -111,6 +111,10 @@ type Warning struct {
 // LockfileReport holds the findings for one lockfile, in lockfile order.
 type LockfileReport struct {
 	Path string `json:"path"`
+	// Owner is set for the gems of a RubyGems.org user (mfaudit owner):
+	// the handle, with Path its profile page. Its findings have no line;
+	// each gem is judged at its latest release.
+	Owner string `json:"owner,omitempty"`
 	// Error says why the lockfile could not be read ("path:line: message");
 	// it then has no findings, and the report is incomplete.
 	Error    string    `json:"error,omitempty"`

@@ -277,11 +277,16 @@ func (s *sarifRenderer) lockfile(w io.Writer, lf *LockfileReport, _ int, _ Rende
 		rule := sarifRules[idx]
 		msg := fmt.Sprintf("%s %s is %s: %s", safeText(f.Name), safeText(versionLabel(f)),
 			statusWord(f.Status), safeText(orDash(f.Reason)))
+		loc := sarifLocationFor(lf.Path, f.Line)
+		if lf.Owner != "" {
+			// No lockfile: the gem's page on RubyGems.org.
+			loc = sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: (&url.URL{Scheme: "https", Host: "rubygems.org", Path: "/gems/" + f.Name}).String()}}}
+		}
 		res := sarifResult{
 			RuleID:              rule.id,
 			RuleIndex:           idx,
 			Level:               findingLevel(f),
-			Locations:           []sarifLocation{sarifLocationFor(lf.Path, f.Line)},
+			Locations:           []sarifLocation{loc},
 			PartialFingerprints: sarifFingerprints(rule.id, lf.Path, f),
 			BaselineState:       f.BaselineState,
 			Properties: sarifResultProps{

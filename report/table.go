@@ -63,7 +63,11 @@ func (*tableRenderer) lockfile(w io.Writer, lf *LockfileReport, n int, opts Rend
 		return nil
 	}
 	rows := sortedRows(lf)
-	fmt.Fprintf(w, "%s (%s)\n", safeText(lf.Path), plural(len(rows), "gem", "gems"))
+	if lf.Owner != "" {
+		fmt.Fprintf(w, "owner %s: %s (%s)\n", safeText(lf.Owner), safeText(lf.Path), plural(len(rows), "gem", "gems"))
+	} else {
+		fmt.Fprintf(w, "%s (%s)\n", safeText(lf.Path), plural(len(rows), "gem", "gems"))
+	}
 	if len(rows) > 0 {
 		fmt.Fprintln(w)
 		if err := writeTable(w, rows, opts); err != nil {

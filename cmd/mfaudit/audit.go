@@ -77,8 +77,8 @@ func newAuditCmd(e *env) *cobra.Command {
 		Example: auditExample,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.paths = args
-			if !slices.Contains(report.Formats(), opts.format) {
-				return usageErrorf(cmd, "--format: unknown format %q (want %s)", opts.format, strings.Join(report.Formats(), ", "))
+			if err := checkReportFlags(cmd, opts, failOn); err != nil {
+				return err
 			}
 			switch only {
 			case "":
@@ -87,59 +87,27 @@ func newAuditCmd(e *env) *cobra.Command {
 			default:
 				return usageErrorf(cmd, "--only: unknown value %q (want direct)", only)
 			}
-			var err error
-			if opts.failOn, err = report.ParseFailOn(failOn); err != nil {
-				return usageErrorf(cmd, "--fail-on: %v", err)
-			}
-			if opts.rate <= 0 {
-				return usageErrorf(cmd, "--rate must be above 0, got %g", opts.rate)
-			}
 			if opts.baseline != "" && opts.diffBase != "" {
 				return usageErrorf(cmd, "--baseline and --diff-base cannot be used together")
 			}
 			if strings.HasPrefix(opts.diffBase, "-") {
 				return usageErrorf(cmd, "--diff-base: %q is not a git revision", opts.diffBase)
 			}
-			if opts.markdownLimit < 0 {
-				return usageErrorf(cmd, "--markdown-limit must be 0 (no limit) or more, got %d", opts.markdownLimit)
-			}
-			if opts.top < 1 {
-				return usageErrorf(cmd, "--top must be at least 1, got %d", opts.top)
-			}
-			if opts.concurrency < 1 {
-				return usageErrorf(cmd, "--concurrency must be at least 1, got %d", opts.concurrency)
-			}
-			if opts.registryURL != "" {
-				if err := checkRegistryURL(opts.registryURL); err != nil {
-					return usageErrorf(cmd, "--registry-url: %v", err)
-				}
-			}
+			var err error
 			if opts.isRubygemsOrg, err = report.RubygemsRemotes(opts.rubygemsRemotes); err != nil {
 				return usageErrorf(cmd, "--rubygems-remote: %v", err)
 			}
 			return runAudit(cmd.Context(), e, opts)
 		},
 	}
+	addReportFlags(cmd, opts, &failOn, "for every lockfile (default: "+report.DefaultAllowlistName+" next to each lockfile, if present)")
 	f := cmd.Flags()
-	f.StringVarP(&opts.format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
-	f.StringVarP(&opts.output, "output", "o", "", "write the report to `FILE` (atomically) instead of stdout")
-	f.StringVar(&opts.registryURL, "registry-url", "", "use this `URL` instead of https://rubygems.org for RubyGems.org sources (http(s):// mirror, or file://DIR snapshot)")
-	f.Float64Var(&opts.rate, "rate", 10, "most registry requests a second")
-	f.IntVar(&opts.concurrency, "concurrency", 8, "most registry requests in flight")
-	f.StringVar(&opts.cacheDir, "cache-dir", "", "cache registry answers in `DIR` (default: mfaudit in the user cache directory)")
-	f.BoolVar(&opts.noCache, "no-cache", false, "neither read nor write the cache")
 	f.StringVar(&only, "only", "", "audit only the gems named in DEPENDENCIES (`direct`)")
-	f.StringVar(&failOn, "fail-on", "unprotected,unknown", "comma-separated `statuses` that fail the gate (exit 3), or none")
-	f.StringVar(&opts.allowlist, "allowlist", "", "allowlist `FILE` for every lockfile (default: "+report.DefaultAllowlistName+" next to each lockfile, if present)")
-	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print no progress or notes on stderr, only errors")
-	f.IntVar(&opts.markdownLimit, "markdown-limit", report.DefaultMarkdownLimit, "most characters of --format markdown (a GitHub comment holds 65536, a job summary 1048576; 0: no limit)")
 	f.StringVar(&opts.baseline, "baseline", "", "fail the gate only on findings new since this earlier `REPORT.json` (audit --format json)")
 	f.StringVar(&opts.diffBase, "diff-base", "", "fail the gate only on findings new since the lockfiles as they were at git `REF`")
 	f.BoolVarP(&opts.recursive, "recursive", "r", false, "audit every Gemfile.lock and gems.locked below each DIR (not in vendor/, node_modules/, .git/, tmp/); a lockfile that does not parse is reported and the rest goes on")
-	f.IntVar(&opts.top, "top", report.DefaultTop, "with several lockfiles, list the `N` most shared exposed gems in table and markdown output")
 	f.StringArrayVar(&opts.rubygemsRemotes, "rubygems-remote", nil, "count this lockfile remote `URL` as RubyGems.org: a company proxy of it (repeatable)")
 
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("only", cobra.FixedCompletions([]string{"direct"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		names := []string{"none"}
@@ -149,6 +117,62 @@ func newAuditCmd(e *env) *cobra.Command {
 		return names, cobra.ShellCompDirectiveNoFileComp
 	})
 	return cmd
+}
+
+// addReportFlags adds the flags every command that writes a report takes:
+// format and output, the registry and its politeness, the gate and the
+// allowlist (allowDefault says which allowlist applies without the flag).
+func addReportFlags(cmd *cobra.Command, opts *auditOptions, failOn *string, allowDefault string) {
+	f := cmd.Flags()
+	f.StringVarP(&opts.format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
+	f.StringVarP(&opts.output, "output", "o", "", "write the report to `FILE` (atomically) instead of stdout")
+	f.StringVar(&opts.registryURL, "registry-url", "", "use this `URL` instead of https://rubygems.org for RubyGems.org sources (http(s):// mirror, or file://DIR snapshot)")
+	f.Float64Var(&opts.rate, "rate", 10, "most registry requests a second")
+	f.IntVar(&opts.concurrency, "concurrency", 8, "most registry requests in flight")
+	f.StringVar(&opts.cacheDir, "cache-dir", "", "cache registry answers in `DIR` (default: mfaudit in the user cache directory)")
+	f.BoolVar(&opts.noCache, "no-cache", false, "neither read nor write the cache")
+	f.StringVar(failOn, "fail-on", "unprotected,unknown", "comma-separated `statuses` that fail the gate (exit 3), or none")
+	f.StringVar(&opts.allowlist, "allowlist", "", "allowlist `FILE` "+allowDefault)
+	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print no progress or notes on stderr, only errors")
+	f.IntVar(&opts.markdownLimit, "markdown-limit", report.DefaultMarkdownLimit, "most characters of --format markdown (a GitHub comment holds 65536, a job summary 1048576; 0: no limit)")
+	f.IntVar(&opts.top, "top", report.DefaultTop, "with several lockfiles, list the `N` most shared exposed gems in table and markdown output")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		names := []string{"none"}
+		for _, st := range report.Statuses() {
+			names = append(names, string(st))
+		}
+		return names, cobra.ShellCompDirectiveNoFileComp
+	})
+}
+
+// checkReportFlags checks the flags addReportFlags adds.
+func checkReportFlags(cmd *cobra.Command, opts *auditOptions, failOn string) error {
+	if !slices.Contains(report.Formats(), opts.format) {
+		return usageErrorf(cmd, "--format: unknown format %q (want %s)", opts.format, strings.Join(report.Formats(), ", "))
+	}
+	var err error
+	if opts.failOn, err = report.ParseFailOn(failOn); err != nil {
+		return usageErrorf(cmd, "--fail-on: %v", err)
+	}
+	if opts.rate <= 0 {
+		return usageErrorf(cmd, "--rate must be above 0, got %g", opts.rate)
+	}
+	if opts.markdownLimit < 0 {
+		return usageErrorf(cmd, "--markdown-limit must be 0 (no limit) or more, got %d", opts.markdownLimit)
+	}
+	if opts.top < 1 {
+		return usageErrorf(cmd, "--top must be at least 1, got %d", opts.top)
+	}
+	if opts.concurrency < 1 {
+		return usageErrorf(cmd, "--concurrency must be at least 1, got %d", opts.concurrency)
+	}
+	if opts.registryURL != "" {
+		if err := checkRegistryURL(opts.registryURL); err != nil {
+			return usageErrorf(cmd, "--registry-url: %v", err)
+		}
+	}
+	return nil
 }
 
 func checkRegistryURL(raw string) error {
@@ -223,14 +247,7 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 	}
 
 	prog := newProgress(e.stderr, e.stderrTTY && !opts.quiet, len(names))
-	client, err := registry.New(registry.Options{
-		BaseURL:     opts.registryURL,
-		Rate:        opts.rate,
-		Concurrency: opts.concurrency,
-		CacheDir:    cacheDir(opts.noCache, opts.cacheDir, opts.registryURL),
-		UserAgent:   registry.UserAgent(mfauditVersion()),
-		OnDone:      prog.done,
-	})
+	client, err := auditClient(opts, prog)
 	if err != nil {
 		return err
 	}
@@ -250,15 +267,7 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 	if err != nil {
 		return err
 	}
-	ro := report.RenderOptions{ToolVersion: mfauditVersion(), Top: opts.top, MarkdownLimit: opts.markdownLimit}
-	if opts.markdownLimit == 0 {
-		ro.MarkdownLimit = -1
-	}
-	if opts.output == "" {
-		ro.Color = e.colour(e.stdoutTTY)
-		ro.Width = e.stdoutWidth
-	}
-	stream, err := report.NewStream(out, opts.format, report.Gate{FailOn: opts.failOn, Baseline: baselineName}, ro)
+	stream, err := report.NewStream(out, opts.format, report.Gate{FailOn: opts.failOn, Baseline: baselineName}, renderOptions(e, opts))
 	if err != nil {
 		abort()
 		return err
@@ -327,7 +336,38 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 	if err := commit(); err != nil {
 		return err
 	}
+	return auditOutcome(e, opts, r, warnings, parseErrors, len(lookupFailed))
+}
 
+// auditClient returns the registry client of an audit.
+func auditClient(opts *auditOptions, prog *progress) (*registry.Client, error) {
+	return registry.New(registry.Options{
+		BaseURL:     opts.registryURL,
+		Rate:        opts.rate,
+		Concurrency: opts.concurrency,
+		CacheDir:    cacheDir(opts.noCache, opts.cacheDir, opts.registryURL),
+		UserAgent:   registry.UserAgent(mfauditVersion()),
+		OnDone:      prog.done,
+	})
+}
+
+// renderOptions are the report's: colour and width only on a terminal.
+func renderOptions(e *env, opts *auditOptions) report.RenderOptions {
+	ro := report.RenderOptions{ToolVersion: mfauditVersion(), Top: opts.top, MarkdownLimit: opts.markdownLimit}
+	if opts.markdownLimit == 0 {
+		ro.MarkdownLimit = -1
+	}
+	if opts.output == "" {
+		ro.Color = e.colour(e.stdoutTTY)
+		ro.Width = e.stdoutWidth
+	}
+	return ro
+}
+
+// auditOutcome says what the report cannot (its notes, when stdout does
+// not carry a human format) and returns the audit's outcome: incomplete
+// (exit 1), failing the gate (exit 3) or passing.
+func auditOutcome(e *env, opts *auditOptions, r *report.Report, warnings []string, parseErrors, lookupErrors int) error {
 	// The human formats on stdout already show the notes and the gate's
 	// outcome; when stdout carries JSON or SARIF, or nothing, say them on
 	// stderr. A lockfile that could not be read is always said.
@@ -345,7 +385,7 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 		}
 	}
 	if r.Incomplete {
-		return incompleteError(parseErrors, len(lookupFailed))
+		return incompleteError(parseErrors, lookupErrors)
 	}
 	if r.Gate.Failed {
 		if notes {

@@ -28,6 +28,7 @@ import (
 type campaignOptions struct {
 	inputs      []string
 	gems        []string
+	owners      []string
 	only        []string
 	format      string
 	githubURL   string
@@ -141,6 +142,7 @@ func newCampaignPlanCmd(e *env, isRun bool) *cobra.Command {
 	addCampaignFlags(cmd, opts)
 	f := cmd.Flags()
 	f.StringSliceVar(&opts.gems, "gem", nil, "campaign for this `GEM` too (repeatable; without other inputs, only these)")
+	f.StringSliceVar(&opts.owners, "owner", nil, "campaign for the gems this RubyGems.org `HANDLE` owns that lack the flag (repeatable)")
 	f.StringSliceVar(&opts.only, "only", nil, "keep only this `GEM` of the targets (repeatable)")
 	f.Float64Var(&opts.rate, "rate", 10, "most registry requests a second")
 	f.IntVar(&opts.concurrency, "concurrency", 8, "most registry requests in flight")
@@ -204,6 +206,11 @@ func checkCampaignOptions(cmd *cobra.Command, opts *campaignOptions) error {
 			if err := registry.ValidName(g); err != nil {
 				return usageErrorf(cmd, "%v", err)
 			}
+		}
+	}
+	for _, h := range opts.owners {
+		if err := registry.ValidHandle(h); err != nil {
+			return usageErrorf(cmd, "--owner: %v", err)
 		}
 	}
 	if opts.registryURL != "" {
@@ -443,8 +450,27 @@ func campaignTargets(ctx context.Context, opts *campaignOptions, client *registr
 		}
 	}
 	inputs := opts.inputs
-	if len(inputs) == 0 && len(opts.gems) == 0 {
+	if len(inputs) == 0 && len(opts.gems) == 0 && len(opts.owners) == 0 {
 		inputs = []string{"."}
+	}
+	if len(opts.owners) > 0 {
+		// A maintainer's portfolio: every gem that lacks the flag, the
+		// popular (partial) ones too.
+		byHandle, results, err := ownerGems(ctx, client, opts.owners)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, h := range opts.owners {
+			lr := report.EvaluateOwner(h, byHandle[h], results)
+			for _, f := range lr.Gems {
+				switch {
+				case f.LookupError != "":
+					return nil, nil, fmt.Errorf("the registry lookup of %s failed (%s), so a campaign now would miss it; try again", f.Name, f.LookupError)
+				case f.Status == report.Unprotected || f.Status == report.Partial:
+					add(f.Name, "owner "+h)
+				}
+			}
+		}
 	}
 	var lockPaths []string
 	for _, in := range inputs {

@@ -30,6 +30,8 @@ type fakeGem struct {
 	Total int64
 	// Status, when set, is the HTTP status every request for the gem gets.
 	Status int
+	// Links are the gem document's link fields (homepage_uri, ...).
+	Links map[string]string
 }
 
 // fakeRegistry serves RubyGems.org's two JSON endpoints from memory on
@@ -45,6 +47,8 @@ type fakeRegistry struct {
 
 	// onRequest, when set before the first request, runs on every request.
 	onRequest func()
+	// owners serves GET /api/v1/owners/HANDLE/gems.json bodies.
+	owners map[string][]byte
 }
 
 func newFakeRegistry(t testing.TB, gems map[string]*fakeGem) *fakeRegistry {
@@ -69,6 +73,18 @@ func (fr *fakeRegistry) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var kind, name string
+	if h, ok := strings.CutPrefix(r.URL.Path, "/api/v1/owners/"); ok && strings.HasSuffix(h, "/gems.json") {
+		body, found := fr.owners[strings.TrimSuffix(h, "/gems.json")]
+		if !found {
+			w.Header().Set("Content-Type", "text/plain")
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprint(w, "This user could not be found.")
+			return
+		}
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Write(body)
+		return
+	}
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/api/v1/versions/") && strings.HasSuffix(r.URL.Path, ".json"):
 		kind, name = "versions", strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/api/v1/versions/"), ".json")
@@ -129,7 +145,11 @@ func (fr *fakeRegistry) serve(w http.ResponseWriter, r *http.Request) {
 			total += b.Downloads
 		}
 	}
-	_ = enc.Encode(map[string]any{"name": name, "downloads": total, "metadata": map[string]string{}})
+	doc := map[string]any{"name": name, "downloads": total, "metadata": map[string]string{}}
+	for k, v := range g.Links {
+		doc[k] = v
+	}
+	_ = enc.Encode(doc)
 }
 
 // requests returns how often path was asked for.
