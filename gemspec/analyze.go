@@ -98,14 +98,41 @@ type Spec struct {
 	// Skip is set when this specification must not be edited (for a
 	// file-level reason, see Analysis.Skip).
 	Skip *Skip
+	// Notes are remarks that do not change State, such as an
+	// allowed_push_host of RubyGems.org written as a bare host.
+	Notes []string
 }
 
 // Analyze reads gemspec source and reports, for each specification, its
 // MFA state. path is used to recognise templates and vendored copies and
 // to name the file in errors. A file that cannot be read with confidence
-// returns a *SyntaxError.
+// returns a *SyntaxError. It reads no other file: see AnalyzeWith.
 func Analyze(src []byte, path string) (*Analysis, error) {
-	a, _, _, err := analyze(src, path)
+	return AnalyzeWith(src, path, AnalyzeOptions{})
+}
+
+// AnalyzeOptions extends what Analyze may look at.
+type AnalyzeOptions struct {
+	// Read, when set, returns the content of a file the gemspec loads
+	// with require_relative or require File.expand_path(..., __dir__), so
+	// that a helper the specification is handed to (Fino.metadata(spec),
+	// spec.metadata = Fino::Metadata.for(spec)) can be read the same
+	// text-only way. name is the file's path relative to the gemspec's
+	// directory, cleaned and slash-separated; it may start with "../".
+	// Read must refuse names outside the repository (FSReader does);
+	// absolute paths are refused before it is called. Only the files the
+	// gemspec itself requires are read (one level), each at most
+	// MaxHelperSize bytes.
+	//
+	// Without Read, no helper is followed, not even one defined in the
+	// gemspec itself: a call such as Fino.metadata(spec) is not seen as a
+	// metadata write at all, as before helpers were followed.
+	Read func(name string) ([]byte, error)
+}
+
+// AnalyzeWith is Analyze with options.
+func AnalyzeWith(src []byte, path string, opts AnalyzeOptions) (*Analysis, error) {
+	a, _, _, err := analyze(src, path, opts)
 	return a, err
 }
 
@@ -122,9 +149,18 @@ type specCtx struct {
 	bodyStmts   []stmt
 	template    *comment // commented-out template line, if any
 	decidingTok int      // token index of the deciding value
+	// direct is set for a helper's parameter that is the metadata Hash
+	// itself (Fino.metadata(spec.metadata)): writes are Var[KEY] = ....
+	direct bool
+	// helperArgs marks the tokens of the block variable that are the
+	// argument of a helper call already recorded as a metaOp.
+	helperArgs map[int]bool
+	// external is set when the deciding value is in a helper's file, so
+	// it cannot be edited here.
+	external *helperResult
 }
 
-func analyze(src []byte, path string) (*Analysis, *file, []*specCtx, error) {
+func analyze(src []byte, path string, opts AnalyzeOptions) (*Analysis, *file, []*specCtx, error) {
 	a := &Analysis{Path: path}
 	if s := pathSkip(path); s != nil && s.Kind == SkipTemplate {
 		a.Skip = s
@@ -138,6 +174,9 @@ func analyze(src []byte, path string) (*Analysis, *file, []*specCtx, error) {
 		}
 		return nil, nil, nil, err
 	}
+	// Helpers are followed only with a reader; without one the file is
+	// read as it always was.
+	f.read, f.follow = opts.Read, opts.Read != nil
 	specs := f.findSpecs()
 	if s := pathSkip(path); s != nil {
 		a.Skip = s
@@ -327,6 +366,9 @@ func (f *file) resolveSpec(sc *specCtx) error {
 	sc.EndLine = f.toks[sc.closeTok].line
 	sc.bodyStmts = f.statements(sc.bodyLo, sc.closeTok)
 	f.scanBody(sc, sc.bodyStmts, false)
+	if f.follow {
+		f.passedSpec(sc)
+	}
 	f.findTemplateLine(sc)
 	return nil
 }
@@ -337,6 +379,7 @@ type metaOp struct {
 	// anchor is the statement, at the block's top level or in a
 	// respond_to?(:metadata) branch, that holds the write.
 	anchor      stmt
+	pos         int // token where the write starts, for source order
 	line        int
 	conditional bool   // inside a conditional, loop or block
 	recv        string // the receiver as written ("spec")
@@ -347,6 +390,9 @@ type metaOp struct {
 	keyTok      int // opIndex: the key token
 	valLo       int // opIndex: value tokens [valLo, valHi)
 	valHi       int
+	// helper is the followed helper of an opHelper, or of an opAssign or
+	// opMerge whose value is a helper's result.
+	helper *helperResult
 }
 
 type opKind int
@@ -357,6 +403,7 @@ const (
 	opIndex                // recv.metadata[KEY] = VALUE
 	opMerge                // recv.metadata.merge!(...)
 	opOther                // any other write
+	opHelper               // Helper.name(recv) or Helper.name(recv.metadata)
 )
 
 // hashLit is a literal Hash in the source.
@@ -550,6 +597,14 @@ func (f *file) scanBody(sc *specCtx, stmts []stmt, guarded bool) {
 		if f.metaStmt(sc, s, lo, hi) {
 			continue
 		}
+		if f.follow && f.modifier(lo, hi) < 0 {
+			if c, ok := f.callShape(sc, lo, hi); ok {
+				op := metaOp{kind: opHelper, anchor: s, pos: lo, line: f.toks[lo].line, recv: sc.Var, keyTok: -1, source: c.text}
+				op.helper = f.followHelper(sc, c)
+				sc.ops = append(sc.ops, op)
+				continue
+			}
+		}
 		if !guarded && f.toks[lo].kind == tIdent && f.toks[lo].text == sc.Var && f.isOp(lo+1, ".") && lo+2 < hi {
 			name := f.toks[lo+2].text
 			switch {
@@ -574,28 +629,36 @@ func (f *file) scanBody(sc *specCtx, stmts []stmt, guarded bool) {
 // metaStmt handles a statement that is itself a metadata write. It
 // reports whether it was one.
 func (f *file) metaStmt(sc *specCtx, s stmt, lo, hi int) bool {
-	if !(f.toks[lo].kind == tIdent && f.toks[lo].text == sc.Var && f.isOp(lo+1, ".") && lo+2 < hi && f.toks[lo+2].text == "metadata" && f.toks[lo+2].kind == tIdent) {
+	i, ok := f.metaRef(sc, lo, hi)
+	if !ok {
 		return false
 	}
-	op := metaOp{anchor: s, line: f.toks[lo].line, recv: sc.Var, keyTok: -1}
+	op := metaOp{anchor: s, pos: lo, line: f.toks[lo].line, recv: sc.Var, keyTok: -1}
 	cond := f.modifier(lo, hi)
 	if cond >= 0 {
 		op.conditional = true
 		hi = cond
 	}
-	i := lo + 3
 	switch {
+	case sc.direct && f.isOp(i, "="):
+		// The parameter is rebound: later writes reach another Hash.
+		op.kind, op.source = opOther, f.text(lo, hi)
 	case f.isOp(i, "="):
 		v := i + 1
 		if f.isOp(v, "{") {
 			c := f.match[v]
 			rest := f.compact(c+1, hi)
 			if rest == "" || rest == ".freeze" {
-				op.kind, op.hash = opHash, f.parseHash(v, c)
+				op.kind, op.hash, op.frozen = opHash, f.parseHash(v, c), rest == ".freeze"
 				break
 			}
 		}
 		op.kind, op.source = opAssign, f.text(v, hi)
+		if f.follow {
+			if c, ok := f.callShape(sc, v, hi); ok {
+				op.helper = f.followHelper(sc, c)
+			}
+		}
 		if hi-v == 1 && (f.toks[v].kind == tIdent || f.toks[v].kind == tConst) {
 			if h, frozen, ok := f.resolveName(f.toks[v].text, v); ok {
 				op.hash, op.frozen = h, frozen
@@ -635,6 +698,10 @@ func (f *file) metaStmt(sc *specCtx, s stmt, lo, hi int) bool {
 				}
 			case argHi > argLo && strings.Contains(f.compact(argLo, argHi), "=>"):
 				op.hash = f.parseHash(i+2, hi-1)
+			case f.follow:
+				if c, ok := f.callShape(sc, argLo, argHi); ok {
+					op.helper = f.followHelper(sc, c)
+				}
 			}
 		}
 	case f.isOp(i, ".") && i+1 < hi && (strings.HasSuffix(f.toks[i+1].text, "!") || mutators[f.toks[i+1].text]):
@@ -646,6 +713,23 @@ func (f *file) metaStmt(sc *specCtx, s stmt, lo, hi int) bool {
 	}
 	sc.ops = append(sc.ops, op)
 	return true
+}
+
+// metaRef reports whether the tokens at lo reference the metadata of
+// sc's variable (Var.metadata, or Var itself for a direct Hash parameter),
+// and returns the index of the token after the reference.
+func (f *file) metaRef(sc *specCtx, lo, hi int) (int, bool) {
+	t := &f.toks[lo]
+	if t.kind != tIdent || t.text != sc.Var {
+		return 0, false
+	}
+	if sc.direct {
+		return lo + 1, lo+1 < hi && !t.afterDot
+	}
+	if f.isOp(lo+1, ".") && lo+2 < hi && f.toks[lo+2].text == "metadata" && f.toks[lo+2].kind == tIdent {
+		return lo + 3, true
+	}
+	return 0, false
 }
 
 // assignOp reports whether token i is an assignment operator other than
@@ -677,11 +761,12 @@ func (f *file) modifier(lo, hi int) int {
 // nestedWrites records metadata writes nested anywhere inside tokens
 // [lo, hi) of statement s as conditional writes.
 func (f *file) nestedWrites(sc *specCtx, s stmt, lo, hi int) {
-	for i := lo; i+2 < hi; i++ {
-		if !(f.toks[i].kind == tIdent && f.toks[i].text == sc.Var && f.isOp(i+1, ".") && f.toks[i+2].text == "metadata") {
+	for i := lo; i+1 < hi; i++ {
+		after, ok := f.metaRef(sc, i, hi)
+		if !ok {
 			continue
 		}
-		end := i + 3
+		end := after
 		for end < hi && f.toks[end].kind != tNewline && !f.isOp(end, ";") {
 			if m := f.match[end]; m > end {
 				end = m
@@ -753,7 +838,7 @@ func (f *file) outerWrites(specs []*specCtx) {
 				end++
 			}
 			if f.metaStmt(probe, stmt{lo: i, hi: end, term: -1}, i, end) {
-				sc.ops = append(sc.ops, metaOp{kind: opOther, line: f.toks[i].line, conditional: true, anchor: stmt{lo: i, hi: end, term: -1}, keyTok: -1, source: "outside the block"})
+				sc.ops = append(sc.ops, metaOp{kind: opOther, line: f.toks[i].line, conditional: true, anchor: stmt{lo: i, hi: end, term: -1}, pos: i, keyTok: -1, source: "outside the block"})
 			}
 		}
 	}
@@ -778,11 +863,31 @@ func (f *file) findTemplateLine(sc *specCtx) {
 		if strings.Trim(string(f.src[ls:c.start]), " \t") != "" {
 			continue
 		}
+		// Uncommented, the line must be a statement of its own: not
+		// inside another one, nor joined to one that continues past its
+		// line (a trailing operator, a backslash) or to a leading-dot
+		// chain on the next line.
 		inside := false
 		for _, s := range sc.bodyStmts {
-			if s.hi > s.lo && f.toks[s.lo].start < c.start && c.start < f.toks[s.hi-1].end {
+			if s.hi <= s.lo {
+				continue
+			}
+			end := f.toks[s.hi-1].end
+			if s.term >= 0 {
+				end = f.toks[s.term].start
+			}
+			if f.toks[s.lo].start < c.start && c.start < end {
 				inside = true
 			}
+		}
+		for k := sc.bodyLo; k < sc.closeTok; k++ {
+			if f.toks[k].start < c.start || f.toks[k].kind == tNewline {
+				continue
+			}
+			if f.isOp(k, ".", "&.") {
+				inside = true
+			}
+			break
 		}
 		if !inside {
 			sc.template = c
@@ -799,56 +904,117 @@ func castBool(s string) bool {
 	return true
 }
 
-// judge decides the specification's state from its metadata writes.
-func (f *file) judge(sc *specCtx) {
-	type verdict struct {
-		state State
-		line  int
-		value string
-		tok   int
-		why   string
+// verdict is what the writes read so far say about one key.
+type verdict struct {
+	state State
+	line  int // line in the gemspec
+	value string
+	tok   int // token of the value in the gemspec, or -1
+	why   string
+	// ext is set when the value is written in a helper's file, at line
+	// extLine there.
+	ext     *helperResult
+	extLine int
+}
+
+// judgement is the running reading of the metadata writes.
+type judgement struct {
+	mfa, host verdict
+	invalid   *verdict
+	followed  []*helperResult // helpers whose writes were read
+}
+
+// site says where writes sit: in the gemspec (h nil), or in the file of
+// helper h, called at line call of the gemspec.
+type site struct {
+	f    *file
+	h    *helperResult
+	call int
+}
+
+func (w site) verdict(st State, line, tok int) verdict {
+	if w.h == nil {
+		return verdict{state: st, line: line, tok: tok}
 	}
-	mfa := verdict{state: Missing}
-	var invalid *verdict
-	host := verdict{state: Missing}
-	setFromValue := func(lo, hi int, line int) verdict {
-		if v, tok, ok := f.literalValue(lo, hi); ok {
-			st := OptedOut
-			if castBool(v) {
-				st = Required
-			}
-			return verdict{state: st, line: line, value: v, tok: tok}
-		}
-		if f.nonString(lo, hi) {
-			return verdict{state: Invalid, line: line, why: fmt.Sprintf("metadata values must be Strings (%s)", f.text(lo, hi))}
-		}
-		return verdict{state: Computed, line: line, why: fmt.Sprintf("the value is computed (%s)", f.text(lo, hi))}
+	return verdict{state: st, line: w.call, tok: -1, ext: w.h, extLine: line}
+}
+
+func (w site) computed(line int, why string) verdict {
+	v := w.verdict(Computed, line, -1)
+	if w.h != nil {
+		why += fmt.Sprintf(", in %s (%s:%d)", w.h.call, w.h.name, line)
 	}
-	applyHash := func(op *metaOp, h *hashLit, reset bool) {
-		if reset {
-			mfa, host, invalid = verdict{state: Missing}, verdict{state: Missing}, nil
+	v.why = why
+	return v
+}
+
+func (w site) invalid(line int, why string) *verdict {
+	v := w.verdict(Invalid, line, -1)
+	if w.h != nil {
+		why += fmt.Sprintf(", in %s (%s:%d)", w.h.call, w.h.name, line)
+	}
+	v.why = why
+	return &v
+}
+
+// value reads the value of a key in tokens [lo, hi) of w's file.
+func (w site) value(lo, hi, line int) verdict {
+	f := w.f
+	if v, tok, ok := f.literalValue(lo, hi); ok {
+		st := OptedOut
+		if castBool(v) {
+			st = Required
 		}
-		for _, e := range h.entries {
-			line := f.toks[e.lo].line
-			switch {
-			case e.kind == keySymbol && !op.symbolOK:
-				invalid = &verdict{state: Invalid, line: line, why: fmt.Sprintf("metadata keys must be Strings, not Symbols (%s)", f.text(e.keyTok, e.keyTok+1))}
-			case e.kind == keySplat || e.kind == keyOther:
-				mfa = verdict{state: Computed, line: line, why: fmt.Sprintf("metadata comes from %s", f.text(e.lo, e.hi))}
-				host = verdict{state: Computed}
-			}
-			if e.kind == keyString || e.kind == keySymbol {
-				switch e.key {
-				case MFAKey:
-					mfa = setFromValue(e.valLo, e.valHi, line)
-				case "allowed_push_host":
-					host = setFromValue(e.valLo, e.valHi, line)
-				}
+		out := w.verdict(st, line, tok)
+		out.value = v
+		return out
+	}
+	if f.nonString(lo, hi) {
+		return *w.invalid(line, fmt.Sprintf("metadata values must be Strings (%s)", f.text(lo, hi)))
+	}
+	return w.computed(line, fmt.Sprintf("the value is computed (%s)", f.text(lo, hi)))
+}
+
+func (j *judgement) reset() {
+	j.mfa, j.host, j.invalid = verdict{state: Missing, tok: -1}, verdict{state: Missing, tok: -1}, nil
+}
+
+func (j *judgement) applyHash(w site, h *hashLit, symbolOK, reset bool) {
+	f := w.f
+	if reset {
+		j.reset()
+	}
+	for _, e := range h.entries {
+		line := f.toks[e.lo].line
+		switch {
+		case e.kind == keySymbol && !symbolOK:
+			j.invalid = w.invalid(line, fmt.Sprintf("metadata keys must be Strings, not Symbols (%s)", f.text(e.keyTok, e.keyTok+1)))
+		case e.kind == keySplat || e.kind == keyOther:
+			j.mfa = w.computed(line, fmt.Sprintf("metadata comes from %s", f.text(e.lo, e.hi)))
+			j.host = verdict{state: Computed, tok: -1}
+		}
+		if e.kind == keyString || e.kind == keySymbol {
+			switch e.key {
+			case MFAKey:
+				j.mfa = w.value(e.valLo, e.valHi, line)
+			case "allowed_push_host":
+				j.host = w.value(e.valLo, e.valHi, line)
 			}
 		}
 	}
-	for k := range sc.ops {
-		op := &sc.ops[k]
+}
+
+// helperFailed records a helper that cannot be followed.
+func (j *judgement) helperFailed(w site, line int, h *helperResult, what string) {
+	j.mfa = w.computed(line, fmt.Sprintf("metadata is %s %s, which mfaudit cannot follow: %s", what, h.call, h.why))
+	j.host = verdict{state: Computed, tok: -1}
+}
+
+// apply reads the metadata writes ops of w's file in order.
+func (j *judgement) apply(w site, ops []metaOp) {
+	f := w.f
+	for k := range ops {
+		op := &ops[k]
 		if op.conditional {
 			// Conditional writes of other literal keys do not matter.
 			if op.kind == opIndex && op.keyTok >= 0 {
@@ -856,64 +1022,119 @@ func (f *file) judge(sc *specCtx) {
 					continue
 				}
 			}
-			mfa = verdict{state: Computed, line: op.line, why: fmt.Sprintf("metadata is changed conditionally or in a loop")}
+			why := "metadata is changed conditionally or in a loop"
+			if op.kind == opOther && strings.HasPrefix(op.source, "the specification is passed to ") {
+				why = op.source
+			}
+			j.mfa = w.computed(op.line, why)
 			continue
+		}
+		inner := site{f: w.f, h: w.h, call: w.call}
+		if op.helper != nil && w.h == nil {
+			inner = site{f: op.helper.file, h: op.helper, call: op.line}
 		}
 		switch op.kind {
 		case opHash:
-			applyHash(op, op.hash, true)
+			j.applyHash(w, op.hash, op.symbolOK, true)
 		case opAssign:
-			if op.hash != nil {
-				applyHash(op, op.hash, true)
-			} else {
-				mfa, host, invalid = verdict{state: Computed, line: op.line, why: fmt.Sprintf("metadata is assigned from %s, defined elsewhere", op.source)}, verdict{state: Computed}, nil
+			switch {
+			case op.hash != nil:
+				j.applyHash(w, op.hash, op.symbolOK, true)
+			case op.helper != nil && op.helper.why != "":
+				j.helperFailed(w, op.line, op.helper, "assigned from")
+				j.invalid = nil
+			case op.helper != nil && op.helper.ret == nil:
+				j.mfa, j.host, j.invalid = w.computed(op.line, fmt.Sprintf("metadata is assigned from %s, which does not return a literal Hash (%s:%d)", op.helper.call, op.helper.name, op.helper.line)), verdict{state: Computed, tok: -1}, nil
+			case op.helper != nil:
+				j.apply(inner, op.helper.ops)
+				j.applyHash(inner, op.helper.ret, false, true)
+				j.followed = append(j.followed, op.helper)
+			default:
+				j.mfa, j.host, j.invalid = w.computed(op.line, fmt.Sprintf("metadata is assigned from %s, defined elsewhere", op.source)), verdict{state: Computed, tok: -1}, nil
 			}
 		case opMerge:
-			if op.hash != nil {
-				applyHash(op, op.hash, false)
-			} else {
-				mfa = verdict{state: Computed, line: op.line, why: fmt.Sprintf("metadata is merged from %s, defined elsewhere", op.source)}
-				host = verdict{state: Computed}
+			switch {
+			case op.hash != nil:
+				j.applyHash(w, op.hash, op.symbolOK, false)
+			case op.helper != nil && op.helper.why != "":
+				j.helperFailed(w, op.line, op.helper, "merged from")
+			case op.helper != nil && op.helper.ret == nil:
+				j.mfa = w.computed(op.line, fmt.Sprintf("metadata is merged from %s, which does not return a literal Hash (%s:%d)", op.helper.call, op.helper.name, op.helper.line))
+				j.host = verdict{state: Computed, tok: -1}
+			case op.helper != nil:
+				j.apply(inner, op.helper.ops)
+				j.applyHash(inner, op.helper.ret, false, false)
+				j.followed = append(j.followed, op.helper)
+			default:
+				j.mfa = w.computed(op.line, fmt.Sprintf("metadata is merged from %s, defined elsewhere", op.source))
+				j.host = verdict{state: Computed, tok: -1}
 			}
+		case opHelper:
+			if op.helper.why != "" {
+				j.helperFailed(w, op.line, op.helper, "handed to")
+				continue
+			}
+			j.apply(inner, op.helper.ops)
+			j.followed = append(j.followed, op.helper)
 		case opIndex:
 			if op.keyTok < 0 {
-				mfa = verdict{state: Computed, line: op.line, why: "metadata is set with a computed key"}
+				j.mfa = w.computed(op.line, "metadata is set with a computed key")
 				continue
 			}
 			kt := &f.toks[op.keyTok]
 			switch {
 			case kt.kind == tSymbol:
-				invalid = &verdict{state: Invalid, line: op.line, why: fmt.Sprintf("metadata keys must be Strings, not Symbols (%s)", kt.text)}
+				j.invalid = w.invalid(op.line, fmt.Sprintf("metadata keys must be Strings, not Symbols (%s)", kt.text))
 			case kt.kind == tString && kt.lit:
 				switch kt.val {
 				case MFAKey:
-					mfa = setFromValue(op.valLo, op.valHi, op.line)
+					j.mfa = w.value(op.valLo, op.valHi, op.line)
 				case "allowed_push_host":
-					host = setFromValue(op.valLo, op.valHi, op.line)
+					j.host = w.value(op.valLo, op.valHi, op.line)
 				}
 			default:
-				mfa = verdict{state: Computed, line: op.line, why: fmt.Sprintf("metadata is set with a computed key (%s)", kt.text)}
+				j.mfa = w.computed(op.line, fmt.Sprintf("metadata is set with a computed key (%s)", kt.text))
 			}
 		case opOther:
-			mfa = verdict{state: Computed, line: op.line, why: fmt.Sprintf("metadata is changed by code mfaudit does not follow (%s)", truncate(op.source, 60))}
+			j.mfa = w.computed(op.line, fmt.Sprintf("metadata is changed by code mfaudit does not follow (%s)", truncate(op.source, 60)))
 		}
 	}
-	if invalid != nil {
-		mfa = *invalid
+}
+
+// judge decides the specification's state from its metadata writes.
+func (f *file) judge(sc *specCtx) {
+	var j judgement
+	j.reset()
+	j.apply(site{f: f}, sc.ops)
+	mfa, host := j.mfa, j.host
+	if j.invalid != nil {
+		mfa = *j.invalid
 	}
 	sc.State, sc.StateLine, sc.Value = mfa.state, mfa.line, mfa.value
 	sc.decidingTok = mfa.tok
+	sc.external = mfa.ext
+	by := ""
+	if mfa.ext != nil {
+		by = fmt.Sprintf(", set by %s in %s:%d", mfa.ext.call, mfa.ext.name, mfa.extLine)
+	}
 	switch mfa.state {
 	case Required:
-		sc.Detail = fmt.Sprintf("%s is %q", MFAKey, mfa.value)
+		sc.Detail = fmt.Sprintf("%s is %q", MFAKey, mfa.value) + by
 	case OptedOut:
-		sc.Detail = fmt.Sprintf("%s is %q, which RubyGems.org reads as false", MFAKey, mfa.value)
+		sc.Detail = fmt.Sprintf("%s is %q, which RubyGems.org reads as false", MFAKey, mfa.value) + by
 	case Invalid:
 		sc.Detail = "RubyGems refuses to build it: " + mfa.why
 	case Computed:
 		sc.Detail = mfa.why
 	case Missing:
 		sc.Detail = "nothing sets metadata[\"" + MFAKey + "\"]"
+		if len(j.followed) > 0 {
+			var hs []string
+			for _, h := range j.followed {
+				hs = append(hs, fmt.Sprintf("%s (%s:%d)", h.call, h.name, h.line))
+			}
+			sc.Detail += "; followed " + strings.Join(hs, ", ") + ", which sets other metadata only"
+		}
 		if sc.template != nil && sc.template.start > f.lastWholeOffset(sc) {
 			sc.State = CommentedOut
 			sc.StateLine = sc.template.line
@@ -921,8 +1142,11 @@ func (f *file) judge(sc *specCtx) {
 		}
 	}
 	if host.state == Required || host.state == OptedOut {
-		if !rubygemsHost(host.value) {
-			sc.Skip = &Skip{Kind: SkipPushHost, Line: host.line, Reason: fmt.Sprintf("allowed_push_host is %q, not RubyGems.org", host.value)}
+		switch kind, why := pushHost(host.value); kind {
+		case hostBare:
+			sc.Notes = append(sc.Notes, why)
+		case hostOther:
+			sc.Skip = &Skip{Kind: SkipPushHost, Line: host.line, Reason: why}
 		}
 	}
 }
@@ -932,20 +1156,43 @@ func (f *file) judge(sc *specCtx) {
 func (f *file) lastWholeOffset(sc *specCtx) int {
 	last := -1
 	for _, op := range sc.ops {
-		if op.kind == opHash || op.kind == opAssign {
+		if op.kind == opHash || op.kind == opAssign || op.kind == opHelper && op.helper != nil && (op.helper.why != "" || op.helper.whole) {
 			last = f.toks[op.anchor.lo].start
 		}
 	}
 	return last
 }
 
-func rubygemsHost(v string) bool {
-	u, err := url.Parse(strings.TrimSpace(v))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") {
-		return false
+type hostKind int
+
+const (
+	hostRubyGems hostKind = iota // a URL of RubyGems.org
+	hostBare                     // RubyGems.org written as a bare host
+	hostOther                    // anything else: not published there
+)
+
+// bareHost matches a host name (with an optional port) written without a
+// scheme.
+var bareHost = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+(?::[0-9]+)?$`)
+
+// pushHost classifies an allowed_push_host value and says, for a bare
+// host or another server, why it matters.
+func pushHost(v string) (hostKind, string) {
+	t := strings.TrimSpace(v)
+	if u, err := url.Parse(t); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+		h := strings.ToLower(u.Hostname())
+		if (h == "rubygems.org" || h == "www.rubygems.org") && (u.Path == "" || u.Path == "/") {
+			return hostRubyGems, ""
+		}
+		return hostOther, fmt.Sprintf("allowed_push_host is %q, a server other than RubyGems.org, so the gem is not published there", v)
 	}
-	h := strings.ToLower(u.Hostname())
-	return (h == "rubygems.org" || h == "www.rubygems.org") && (u.Path == "" || u.Path == "/")
+	if bareHost.MatchString(t) {
+		if strings.EqualFold(t, "rubygems.org") {
+			return hostBare, fmt.Sprintf("allowed_push_host is %q, a bare host rather than a URL: RubyGems compares it with the push URL's scheme and host and expects \"https://rubygems.org\"", v)
+		}
+		return hostOther, fmt.Sprintf("allowed_push_host is %q, a host other than RubyGems.org, so the gem is not published there", v)
+	}
+	return hostOther, fmt.Sprintf("allowed_push_host is %q, which is not RubyGems.org's address, so gem push will not publish the gem there", v)
 }
 
 func truncate(s string, n int) string {

@@ -43,6 +43,10 @@ func TestAnalyzeStates(t *testing.T) {
 		{name: "boolean value", src: spec(`  s.metadata["rubygems_mfa_required"] = true`), state: Invalid, line: 3},
 		{name: "env value", src: spec(`  s.metadata["rubygems_mfa_required"] = ENV.fetch("MFA", "true")`), state: Computed, line: 3},
 		{name: "interpolated value", src: spec(`  s.metadata["rubygems_mfa_required"] = "#{x}"`), state: Computed, line: 3},
+		{name: "global interpolated without braces", src: spec(`  s.metadata["rubygems_mfa_required"] = "#$mfa"`), state: Computed, line: 3},
+		{name: "ivar interpolated without braces", src: spec(`  s.metadata["rubygems_mfa_required"] = "#@mfa"`), state: Computed, line: 3},
+		{name: "hash sign in single quotes", src: spec(`  s.metadata["rubygems_mfa_required"] = '#$mfa'`), state: Required, value: "#$mfa", line: 3},
+		{name: "special and numbered globals", src: spec(`  s.files = $LOAD_PATH + [$0, $10, $-w, $;, $,, $stderr]`, `  s.metadata["rubygems_mfa_required"] = "true"`), state: Required, value: "true", line: 4},
 		{name: "hash merged with call", src: spec(`  s.metadata = { "a" => "b" }.merge(extra)`), state: Computed, line: 3},
 		{name: "double splat", src: spec(`  s.metadata = { **base, "a" => "b" }`), state: Computed, line: 3},
 		{name: "modifier if", src: spec(`  s.metadata["rubygems_mfa_required"] = "true" if ENV["CI"]`), state: Computed, line: 3},
@@ -126,6 +130,7 @@ func TestAnalyzeErrors(t *testing.T) {
 		{name: "no block", src: "spec = Gem::Specification.new\nspec.name = 'x'\n", line: 1, msg: "without a block"},
 		{name: "no block variable", src: "Gem::Specification.new do\n  self.name = 'x'\nend\n", line: 1, msg: "no block variable"},
 		{name: "unclosed begin comment", src: "=begin\nGem::Specification.new do |s|\nend\n", line: 1, msg: "=begin comment is never closed"},
+		{name: "lone dollar", src: "Gem::Specification.new do|s|s.metadata={''=>$\n}end", line: 1, msg: `invalid global variable "$"`},
 		{name: "erb in a .gemspec", src: "Gem::Specification.new do |s|\n  s.name = <%= name %>\nend\n", line: 2, msg: ""},
 	}
 	for _, tt := range tests {
@@ -231,6 +236,11 @@ func TestFixEdits(t *testing.T) {
 			name:   "statements joined by semicolons",
 			src:    "Gem::Specification.new do |s|\n  s.metadata['a'] = 'b'; s.name = 'x'\nend\n",
 			reason: "followed by more code on its line",
+		},
+		{
+			name:   "last value ends with an operator (FuzzFix)",
+			src:    "Gem::Specification.new do|s|s.metadata={''=>% }end",
+			reason: "does not end like a value",
 		},
 		{
 			name:   "frozen opt-out untouched without override",

@@ -2,6 +2,7 @@ package gemspec_test
 
 import (
 	"fmt"
+	"testing/fstest"
 
 	"github.com/mfaudit/mfaudit/gemspec"
 )
@@ -37,4 +38,34 @@ end
 	// +    "rubygems_mfa_required" => "true"
 	//    }
 	//  end
+}
+
+func ExampleAnalyzeWith() {
+	src := []byte(`require_relative "lib/fino/metadata"
+
+Gem::Specification.new do |spec|
+  spec.name = "fino-solid"
+  Fino.metadata(spec)
+end
+`)
+	repo := fstest.MapFS{
+		"fino-solid.gemspec": {Data: src},
+		"lib/fino/metadata.rb": {Data: []byte(`module Fino
+  module_function
+
+  def metadata(spec)
+    spec.metadata["rubygems_mfa_required"] = "true"
+  end
+end
+`)},
+	}
+	a, err := gemspec.AnalyzeWith(src, "fino-solid.gemspec", gemspec.AnalyzeOptions{Read: gemspec.FSReader(repo, ".")})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s := a.Specs[0]
+	fmt.Println(s.State, "at line", s.StateLine, "-", s.Detail)
+	// Output:
+	// required at line 5 - rubygems_mfa_required is "true", set by Fino.metadata(spec) in lib/fino/metadata.rb:5
 }

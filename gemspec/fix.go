@@ -19,6 +19,8 @@ type FixOptions struct {
 	// OverrideOptOut replaces an explicit false value ("false", "0", …)
 	// with "true". Without it an opted-out specification is left alone.
 	OverrideOptOut bool
+	// Read follows helpers in other files, as AnalyzeOptions.Read does.
+	Read func(name string) ([]byte, error)
 }
 
 // Action is what Fix did to one specification.
@@ -62,6 +64,9 @@ type Edit struct {
 	NoMatch bool
 	// Specs has one entry per chosen specification.
 	Specs []SpecFix
+	// Others are the specifications of the file that were not chosen
+	// (Name, or the file's name, picked some), as they are.
+	Others []Spec
 }
 
 // Changed reports whether the edit changes the file.
@@ -96,7 +101,7 @@ type textEdit struct {
 // read with confidence, and an error if its own edit does not check out;
 // the input is never half-edited.
 func Fix(src []byte, path string, opts FixOptions) (*Edit, error) {
-	a, f, ctxs, err := analyze(src, path)
+	a, f, ctxs, err := analyze(src, path, AnalyzeOptions{Read: opts.Read})
 	if err != nil {
 		return nil, err
 	}
@@ -110,6 +115,11 @@ func Fix(src []byte, path string, opts FixOptions) (*Edit, error) {
 		e.Reason = reason
 		e.NoMatch = opts.Name != "" && len(chosen) == 0
 		return e, nil
+	}
+	for _, sc := range ctxs {
+		if indexOf(chosen, sc) < 0 {
+			e.Others = append(e.Others, sc.Spec)
+		}
 	}
 	var all []textEdit
 	var owners []int // owners[k] is the index into e.Specs of all[k]
@@ -133,7 +143,7 @@ func Fix(src []byte, path string, opts FixOptions) (*Edit, error) {
 		sf.Changed = append(sf.Changed, ln.changed...)
 	}
 	e.New = out
-	if err := verify(e, a); err != nil {
+	if err := verify(e, a, opts); err != nil {
 		return nil, fmt.Errorf("gemspec: %s: the edit did not check out, so the file is left as it was: %w", path, err)
 	}
 	return e, nil
@@ -189,8 +199,17 @@ func (f *file) plan(sc *specCtx, opts FixOptions) ([]textEdit, Action, string) {
 	case Required:
 		return nil, ActionNone, ""
 	case OptedOut:
+		if h := sc.external; h != nil {
+			if !opts.OverrideOptOut {
+				return nil, ActionUnfixed, fmt.Sprintf("opted out: %s is %q, set by %s (line %d) in %s, a maintainer's decision; override it explicitly to change it", MFAKey, sc.Value, h.call, sc.StateLine, h.name)
+			}
+			return nil, ActionUnfixed, fmt.Sprintf("opted out in another file: %s sets %s to %q in %s; change it there", h.call, MFAKey, sc.Value, h.name)
+		}
 		if !opts.OverrideOptOut {
 			return nil, ActionUnfixed, fmt.Sprintf("opted out: %s is %q (line %d), a maintainer's decision; override it explicitly to change it", MFAKey, sc.Value, sc.StateLine)
+		}
+		if sc.decidingTok < 0 {
+			return nil, ActionUnfixed, fmt.Sprintf("cannot replace the value at line %d", sc.StateLine)
 		}
 		t := &f.toks[sc.decidingTok]
 		lo, hi := t.start+1, t.end-1
@@ -219,6 +238,8 @@ func (f *file) plan(sc *specCtx, opts FixOptions) ([]textEdit, Action, string) {
 	var edits []textEdit
 	var why string
 	switch {
+	case op.helper != nil && (op.kind == opHelper && op.helper.wholeFrozen || op.kind == opAssign && op.helper.retFrozen):
+		why = fmt.Sprintf("%s (line %d) makes the metadata a frozen Hash, so no line can add the key after it; add it in %s:%d", op.helper.call, op.line, op.helper.name, op.helper.line)
 	case op.kind == opHash && !op.conditional:
 		edits, why = f.hashInsert(op.hash)
 	case op.kind == opAssign && op.frozen && !op.conditional:
@@ -393,6 +414,11 @@ func (f *file) hashInsert(h *hashLit) ([]textEdit, string) {
 	last := h.entries[len(h.entries)-1]
 	lastTok := &f.toks[last.hi-1]
 	multi := close.line > lastTok.line
+	if h.trailingComma < 0 && !valueLike(lastTok) {
+		// The last value does not end like one (an operator, a label
+		// without a value): what is appended would be read with it.
+		return nil, fmt.Sprintf("the last value of the metadata Hash at line %d does not end like a value; add the key by hand", lastTok.line)
+	}
 	if h.trailingComma >= 0 {
 		comma := &f.toks[h.trailingComma]
 		if close.line > comma.line && f.firstOnLine(last.lo) && f.restIsBlank(comma.end) {
@@ -493,8 +519,8 @@ func applyEdits(src []byte, edits []textEdit) ([]byte, []editLines) {
 // verify re-reads the edited source: the file must still be understood,
 // every edited specification must now require MFA, the others must be as
 // they were, and only the reported lines may differ.
-func verify(e *Edit, before *Analysis) error {
-	after, err := Analyze(e.New, e.Path)
+func verify(e *Edit, before *Analysis, opts FixOptions) error {
+	after, err := AnalyzeWith(e.New, e.Path, AnalyzeOptions{Read: opts.Read})
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,24 @@ var styleOptions = map[string]FixOptions{
 	"multiple_specs_all.gemspec": {All: true},
 }
 
+// styleRead reads the files the style fixtures require, relative to
+// testdata/styles/in, without leaving testdata/styles (their helpers sit
+// in testdata/styles/support, where Ruby finds them from in/ and want/
+// alike).
+var styleRead = FSReader(os.DirFS(filepath.Join("testdata", "styles")), "in")
+
+// styleFixOptions returns a fixture's Fix options, with the reader.
+func styleFixOptions(name string) FixOptions {
+	o := styleOptions[name]
+	o.Read = styleRead
+	return o
+}
+
+// styleAnalyze analyses a fixture as the CLI does, following helpers.
+func styleAnalyze(src []byte, name string) (*Analysis, error) {
+	return AnalyzeWith(src, name, AnalyzeOptions{Read: styleRead})
+}
+
 // styleFixtures lists the inputs of the golden tests.
 func styleFixtures(t *testing.T) []string {
 	t.Helper()
@@ -52,10 +70,16 @@ func describe(a *Analysis, e *Edit) string {
 		if s.Skip != nil {
 			fmt.Fprintf(&b, "    skip %s (line %d): %s\n", s.Skip.Kind, s.Skip.Line, s.Skip.Reason)
 		}
+		for _, n := range s.Notes {
+			fmt.Fprintf(&b, "    note: %s\n", n)
+		}
 	}
 	b.WriteString("fix:\n")
 	if e.Reason != "" {
 		fmt.Fprintf(&b, "  not edited: %s\n", e.Reason)
+	}
+	for _, s := range e.Others {
+		fmt.Fprintf(&b, "  not chosen: %q (line %d): %s\n", s.Name, s.Line, s.State)
 	}
 	for _, s := range e.Specs {
 		fmt.Fprintf(&b, "  %q: %s", s.Spec.Name, s.Action)
@@ -105,11 +129,11 @@ func TestStylesGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			a, err := Analyze(src, name)
+			a, err := styleAnalyze(src, name)
 			if err != nil {
 				t.Fatalf("Analyze: %v", err)
 			}
-			e, err := Fix(src, name, styleOptions[name])
+			e, err := Fix(src, name, styleFixOptions(name))
 			if err != nil {
 				t.Fatalf("Fix: %v", err)
 			}
@@ -117,7 +141,7 @@ func TestStylesGolden(t *testing.T) {
 			golden(t, filepath.Join("testdata", "styles", "want", name+".txt"), []byte(describe(a, e)))
 
 			// Idempotence: fixing the fixed file changes nothing.
-			again, err := Fix(e.New, name, styleOptions[name])
+			again, err := Fix(e.New, name, styleFixOptions(name))
 			if err != nil {
 				t.Fatalf("second Fix: %v", err)
 			}
@@ -126,7 +150,7 @@ func TestStylesGolden(t *testing.T) {
 			}
 			// Every spec Fix edited now requires MFA, and the rest kept
 			// their state.
-			after, err := Analyze(e.New, name)
+			after, err := styleAnalyze(e.New, name)
 			if err != nil {
 				t.Fatalf("Analyze after Fix: %v", err)
 			}
@@ -163,7 +187,7 @@ func TestStylesCoverEveryState(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, err := Analyze(src, name)
+		a, err := styleAnalyze(src, name)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -176,7 +200,7 @@ func TestStylesCoverEveryState(t *testing.T) {
 				skips[s.Skip.Kind] = true
 			}
 		}
-		e, err := Fix(src, name, styleOptions[name])
+		e, err := Fix(src, name, styleFixOptions(name))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

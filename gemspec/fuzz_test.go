@@ -1,8 +1,11 @@
 package gemspec
 
 import (
+	"bytes"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -37,7 +40,13 @@ func FuzzFix(f *testing.F) {
 		f.Add([]byte(s), true, true)
 	}
 	f.Fuzz(func(t *testing.T, src []byte, all, override bool) {
-		opts := FixOptions{All: all, OverrideOptOut: override}
+		checkFix(t, src, FixOptions{All: all, OverrideOptOut: override})
+	})
+}
+
+// checkFix runs Fix and checks its edit.
+func checkFix(t *testing.T, src []byte, opts FixOptions) {
+	{
 		e, err := Fix(src, "fuzz.gemspec", opts)
 		if err != nil {
 			if _, ok := err.(*SyntaxError); !ok {
@@ -103,6 +112,111 @@ func FuzzFix(f *testing.F) {
 		if again.Changed() {
 			t.Fatalf("Fix is not idempotent:\n%s", UnifiedDiff("first", "second", e.New, again.New))
 		}
+	}
+}
+
+// FuzzParse checks that Analyze never panics, fails only with a
+// *SyntaxError, and reports specifications that make sense: lines inside
+// the file, a known state, a value that agrees with the state, and the
+// same answer twice.
+func FuzzParse(f *testing.F) {
+	entries, err := os.ReadDir(filepath.Join("testdata", "styles", "in"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, e := range entries {
+		src, err := os.ReadFile(filepath.Join("testdata", "styles", "in", e.Name()))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(src)
+	}
+	f.Add([]byte("Gem::Specification.new do |s|\n  s.metadata = { \"rubygems_mfa_required\" => \"true\" }\nend\n"))
+	f.Add([]byte("spec = Gem::Specification.new do |s|\nend\nspec.metadata['x'] = 'y'\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		a, err := Analyze(src, "fuzz.gemspec")
+		if err != nil {
+			if _, ok := err.(*SyntaxError); !ok {
+				t.Fatalf("Analyze returned a non-syntax error: %v", err)
+			}
+			return
+		}
+		checkAnalysis(t, src, a)
+		b, err := Analyze(src, "fuzz.gemspec")
+		if err != nil || !reflect.DeepEqual(a, b) {
+			t.Fatalf("Analyze is not deterministic: %v\n%+v\n%+v", err, a, b)
+		}
+	})
+}
+
+// checkAnalysis checks the invariants of an analysis of src.
+func checkAnalysis(t *testing.T, src []byte, a *Analysis) {
+	t.Helper()
+	lines := bytes.Count(src, []byte("\n")) + 1
+	for _, s := range a.Specs {
+		if s.Line < 1 || s.EndLine < s.Line || s.EndLine > lines || s.StateLine < 0 || s.StateLine > lines {
+			t.Fatalf("spec lines %d-%d, state line %d, in a file of %d lines", s.Line, s.EndLine, s.StateLine, lines)
+		}
+		switch s.State {
+		case Required, OptedOut:
+			if castBool(s.Value) != (s.State == Required) {
+				t.Fatalf("state %s with value %q", s.State, s.Value)
+			}
+			if s.StateLine == 0 {
+				t.Fatalf("state %s without a line", s.State)
+			}
+		case Missing, CommentedOut, Invalid, Computed:
+			if s.Value != "" {
+				t.Fatalf("state %s with value %q", s.State, s.Value)
+			}
+		default:
+			t.Fatalf("unknown state %q", s.State)
+		}
+		if s.Detail == "" {
+			t.Fatalf("state %s without a detail", s.State)
+		}
+		if s.Var == "" {
+			t.Fatal("no block variable")
+		}
+	}
+}
+
+// FuzzHelper checks Fix on a gemspec whose required files all read as
+// the fuzzed helper source: helpers must be followed without panics, the
+// edit must check out, and fixing again must change nothing.
+func FuzzHelper(f *testing.F) {
+	dir := filepath.Join("testdata", "styles")
+	for _, p := range [][2]string{
+		{"in/fino_helper_required.gemspec", "support/fino/metadata.rb"},
+		{"in/fino_helper_missing.gemspec", "support/fino_gemspec.rb"},
+		{"in/fino_helper_computed.gemspec", "support/fino_release.rb"},
+		{"in/metadata_helper.gemspec", "support/fino_metadata.rb"},
+	} {
+		src, err := os.ReadFile(filepath.Join(dir, p[0]))
+		if err != nil {
+			f.Fatal(err)
+		}
+		helper, err := os.ReadFile(filepath.Join(dir, p[1]))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(src, helper, false, false)
+	}
+	f.Add([]byte("require_relative 'h'\nGem::Specification.new do |s|\n  s.metadata = H.m(s.metadata)\nend\n"),
+		[]byte("module H\n  def self.m(md)\n    md[\"rubygems_mfa_required\"] = \"false\"\n    { \"a\" => \"b\" }.freeze\n  end\nend\n"), true, true)
+	f.Add([]byte("module H\n  def self.m(s) s.metadata = {} end\nend\nGem::Specification.new do |s|\n  H.m(s)\nend\n"), []byte(""), false, false)
+	f.Fuzz(func(t *testing.T, src, helper []byte, all, override bool) {
+		read := func(name string) ([]byte, error) {
+			if strings.HasPrefix(name, "../../") {
+				return nil, fs.ErrNotExist
+			}
+			return helper, nil
+		}
+		opts := FixOptions{All: all, OverrideOptOut: override, Read: read}
+		if a, err := AnalyzeWith(src, "fuzz.gemspec", AnalyzeOptions{Read: read}); err == nil {
+			checkAnalysis(t, src, a)
+		}
+		checkFix(t, src, opts)
 	})
 }
 

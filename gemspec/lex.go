@@ -310,12 +310,23 @@ func (l *lexer) code(inInterp bool) {
 		case c == '$':
 			start := l.pos
 			l.pos++
-			if l.pos < len(l.src) && isIdentStart(l.src[l.pos]) {
+			switch n := l.peek(0); {
+			case isIdentStart(n):
 				for l.pos < len(l.src) && isIdentByte(l.src[l.pos]) {
 					l.pos++
 				}
-			} else if l.pos < len(l.src) && l.src[l.pos] != '\n' {
+			case n >= '0' && n <= '9':
+				for l.pos < len(l.src) && l.src[l.pos] >= '0' && l.src[l.pos] <= '9' {
+					l.pos++
+				}
+			case n == '-' && isIdentByte(l.peek(1)):
+				l.pos += 2
+			case n != 0 && strings.IndexByte("~*$?!@/\\;,.=:<>\"&'`+", n) >= 0:
 				l.pos++
+			default:
+				// Not a global variable Ruby knows: a lone "$" would
+				// run into whatever an edit puts after it ("$,").
+				l.fail(l.line, "invalid global variable %q", l.src[start:l.pos])
 			}
 			l.emit(token{kind: tVar, start: start, end: l.pos, line: l.line, spaceBefore: spaceBefore})
 		case c == ':' && l.peek(1) == ':':
@@ -517,6 +528,11 @@ func (l *lexer) stringBody(open, close byte, interp bool) (val string, lit bool,
 				}
 			}
 			l.pos += 2
+		case interp && c == '#' && (l.peek(1) == '$' || l.peek(1) == '@'):
+			// "#$x", "#@x": interpolation without braces.
+			b.WriteByte(c)
+			l.pos++
+			lit = false
 		case interp && c == '#' && l.peek(1) == '{':
 			l.pos += 2
 			l.interp++

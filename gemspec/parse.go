@@ -15,6 +15,15 @@ type file struct {
 	// match maps an opening token ("(", "[", "{", do, if, def, ...) to its
 	// closing token and back; -1 elsewhere.
 	match []int
+	// read reads the files the gemspec requires (AnalyzeOptions.Read);
+	// nil means no other file is read.
+	read func(name string) ([]byte, error)
+	// follow is set, when there is a reader, while helper calls in
+	// specification blocks are followed (not inside a helper's own body:
+	// one level only).
+	follow bool
+	// sources caches the files read for helpers, by name.
+	sources map[string]*source
 }
 
 func parseFile(path string, src []byte) (*file, error) {
@@ -185,7 +194,13 @@ func (f *file) statements(lo, hi int) []stmt {
 				continue
 			}
 			if t.kind == tNewline || f.isOp(i, ";") {
-				if t.kind == tNewline && i > start && f.continues(i-1) {
+				// Blank and comment-only lines do not end a statement
+				// that continues past its line.
+				p := i - 1
+				for p > start && f.toks[p].kind == tNewline {
+					p--
+				}
+				if t.kind == tNewline && i > start && f.toks[p].kind != tNewline && f.continues(p) {
 					i++
 					continue
 				}

@@ -64,7 +64,12 @@ Exit status: 0 when every gemspec requires MFA, 3 when one does not
 cannot follow), 1 when a file cannot be read or understood, 2 on usage
 errors. Templates, vendored copies, files that only evaluate another
 gemspec and gems not published to RubyGems.org are listed as skipped and
-do not fail the check.`,
+do not fail the check.
+
+A specification handed to a helper (Fino.metadata(spec)) defined in a
+file the gemspec loads with require_relative is judged by what the
+helper sets; only files inside the project (the current directory, or
+the directory given) are read, one level deep.`,
 		Example: `  mfaudit gemspec check
   mfaudit gemspec check --format json mygem.gemspec`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -109,7 +114,12 @@ with confidence is left untouched, with the reason.
 An explicit false value is a maintainer's decision and is kept unless
 --override-opt-out is given. In a file with several specifications, the
 one named like the file is edited, or the one given by --name, or all
-with --all.
+with --all; without --all, the others that still lack the flag are
+listed on stderr and the exit status is 3.
+
+A specification handed to a helper in another file of the project
+(Fino.metadata(spec), loaded with require_relative) is judged by what the
+helper does; files outside the project are never read.
 
 Exit status: 0 when every gemspec now requires MFA (or already did), 3
 when something was left unfixed, 1 on errors, 2 on usage errors.`,
@@ -139,6 +149,11 @@ type gemspecInput struct {
 	path string
 	src  []byte
 	err  error
+	// root is the project the gemspec's helpers must stay in: the
+	// working directory when the gemspec is inside it (as judgedPath
+	// decides what is vendored), else the directory argument it was
+	// found through, else its own directory.
+	root string
 }
 
 // readGemspecs expands the arguments (default ".") into gemspec files:
@@ -149,12 +164,12 @@ func readGemspecs(ctx context.Context, args []string) []gemspecInput {
 	}
 	var out []gemspecInput
 	seen := map[string]bool{}
-	add := func(p string) {
+	add := func(p, root string) {
 		if seen[p] {
 			return
 		}
 		seen[p] = true
-		in := gemspecInput{path: p}
+		in := gemspecInput{path: p, root: root}
 		if err := ctx.Err(); err != nil {
 			in.err = err
 		} else if in.src, in.err = os.ReadFile(p); in.err != nil {
@@ -170,7 +185,7 @@ func readGemspecs(ctx context.Context, args []string) []gemspecInput {
 			continue
 		}
 		if !fi.IsDir() {
-			add(p)
+			add(p, projectRoot(filepath.Dir(p)))
 			continue
 		}
 		matches, err := filepath.Glob(filepath.Join(p, "*.gemspec"))
@@ -189,8 +204,9 @@ func readGemspecs(ctx context.Context, args []string) []gemspecInput {
 			continue
 		}
 		sort.Strings(files)
+		root := projectRoot(p)
 		for _, m := range files {
-			add(m)
+			add(m, root)
 		}
 	}
 	return out
@@ -220,6 +236,7 @@ type checkSpec struct {
 	Detail    string     `json:"detail"`
 	Protected bool       `json:"protected"`
 	Skip      *checkSkip `json:"skip,omitempty"`
+	Notes     []string   `json:"notes,omitempty"`
 }
 
 type checkSummary struct {
@@ -255,7 +272,9 @@ func runGemspecCheck(ctx context.Context, opts *gemspecCheckOptions) error {
 			rep.Gemspecs = append(rep.Gemspecs, cf)
 			continue
 		}
-		a, err := gemspec.Analyze(in.src, judgedPath(in.path))
+		read, closeRead := helperReader(in)
+		a, err := gemspec.AnalyzeWith(in.src, judgedPath(in.path), gemspec.AnalyzeOptions{Read: read})
+		closeRead()
 		if err != nil {
 			cf.Error = registry.Sanitize(err.Error())
 			rep.Summary.Errors++
@@ -276,6 +295,9 @@ func runGemspecCheck(ctx context.Context, opts *gemspecCheckOptions) error {
 				Detail:    registry.Sanitize(s.Detail),
 				Protected: s.State.Protected(),
 				Skip:      toCheckSkip(s.Skip),
+			}
+			for _, n := range s.Notes {
+				cs.Notes = append(cs.Notes, registry.Sanitize(n))
 			}
 			if s.State == gemspec.Required || s.State == gemspec.OptedOut {
 				v := registry.Sanitize(s.Value)
@@ -376,6 +398,9 @@ func writeCheckTable(e *env, rep *checkReport) error {
 			if f.Skip != nil {
 				detail += "; " + f.Skip.Reason
 			}
+			for _, n := range s.Notes {
+				detail += "; note: " + n
+			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", location(path, line), name, paint(c, state), detail)
 		}
 	}
@@ -416,7 +441,10 @@ func runGemspecFix(ctx context.Context, opts *gemspecFixOptions) error {
 			errs++
 			continue
 		}
+		read, closeRead := helperReader(in)
+		fo.Read = read
 		ed, err := gemspec.Fix(in.src, judgedPath(in.path), fo)
+		closeRead()
 		if err != nil {
 			fmt.Fprintf(e.stderr, "mfaudit: %s\n", registry.Sanitize(err.Error()))
 			errs++
@@ -467,7 +495,13 @@ func runGemspecFix(ctx context.Context, opts *gemspecFixOptions) error {
 			}
 			switch s.Action {
 			case gemspec.ActionNone:
-				fmt.Fprintf(status, "%s:%d: %s: already requires MFA\n", path, s.Spec.StateLine, name)
+				// Say where the flag is when it is not just the literal
+				// line (a helper in another file sets it).
+				extra := ""
+				if d := s.Spec.Detail; d != fmt.Sprintf("%s is %q", gemspec.MFAKey, s.Spec.Value) {
+					extra = " (" + registry.Sanitize(d) + ")"
+				}
+				fmt.Fprintf(status, "%s:%d: %s: already requires MFA%s\n", path, s.Spec.StateLine, name, extra)
 			case gemspec.ActionInserted:
 				fmt.Fprintf(status, "%s:%d: %s: %s %s = \"true\"\n", path, line, name, did("added", "add"), gemspec.MFAKey)
 			case gemspec.ActionUncommented:
@@ -478,6 +512,29 @@ func runGemspecFix(ctx context.Context, opts *gemspecFixOptions) error {
 				fmt.Fprintf(status, "%s: %s: not fixed: %s\n", location(path, s.Spec.StateLine), name, registry.Sanitize(s.Reason))
 				unfixed++
 			}
+			if s.Action != gemspec.ActionUnfixed {
+				for _, n := range s.Spec.Notes {
+					fmt.Fprintf(status, "%s: %s: note: %s\n", location(path, s.Spec.Line), name, registry.Sanitize(n))
+				}
+			}
+		}
+		// Without --all only one specification of the file is edited:
+		// the others that still lack the flag are left unfixed.
+		var edited []string
+		for _, s := range ed.Specs {
+			edited = append(edited, fmt.Sprintf("%q", registry.Sanitize(s.Spec.Name)))
+		}
+		for _, o := range ed.Others {
+			if o.Skip != nil || o.State.Protected() {
+				continue
+			}
+			name := registry.Sanitize(o.Name)
+			if name == "" {
+				name = fmt.Sprintf("(spec at line %d)", o.Line)
+			}
+			fmt.Fprintf(e.stderr, "%s:%d: %s: not fixed: does not require MFA (%s); fix edits only %s in this file unless --all is given\n",
+				path, o.Line, name, o.State, strings.Join(edited, ", "))
+			unfixed++
 		}
 	}
 	switch {
@@ -519,6 +576,54 @@ func writeFileAtomic(path string, old, data []byte) error {
 		return fmt.Errorf("gemspec: %s: %w", path, err)
 	}
 	return nil
+}
+
+// projectRoot returns the absolute project directory for gemspecs found
+// in dir: the working directory when dir is inside it, else dir itself.
+func projectRoot(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return dir
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return abs
+	}
+	if rel, err := filepath.Rel(wd, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return wd
+	}
+	return abs
+}
+
+// helperReader returns the reader the gemspec package follows helpers
+// with: it reads files relative to the gemspec's (real) directory, and
+// refuses anything outside the project root, symbolic links included.
+// close releases it.
+func helperReader(in gemspecInput) (read func(string) ([]byte, error), close func()) {
+	refuse := func(err error) (func(string) ([]byte, error), func()) {
+		return func(string) ([]byte, error) { return nil, err }, func() {}
+	}
+	root, err := filepath.EvalSymlinks(in.root)
+	if err != nil {
+		return refuse(fmt.Errorf("the project directory: %w", err))
+	}
+	real, err := filepath.EvalSymlinks(in.path)
+	if err != nil {
+		return refuse(err)
+	}
+	absReal, err := filepath.Abs(real)
+	if err != nil {
+		return refuse(err)
+	}
+	rel, err := filepath.Rel(root, filepath.Dir(absReal))
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return refuse(fmt.Errorf("the gemspec itself is outside the project %s", in.root))
+	}
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return refuse(err)
+	}
+	return gemspec.FSReader(r.FS(), filepath.ToSlash(rel)), func() { r.Close() }
 }
 
 // judgedPath is the path the gemspec package judges a file by. Only

@@ -221,8 +221,13 @@ func TestGemspecFix(t *testing.T) {
 	}
 }
 
+const (
+	two            = "Gem::Specification.new do |s|\n  s.name = \"a\"\nend\nGem::Specification.new do |s|\n  s.name = \"b\"\nend\n"
+	twoOneRequired = "Gem::Specification.new do |s|\n  s.name = \"a\"\n  s.metadata[\"rubygems_mfa_required\"] = \"true\"\nend\nGem::Specification.new do |s|\n  s.name = \"b\"\nend\n"
+	twoOnePrivate  = "Gem::Specification.new do |s|\n  s.name = \"a\"\n  s.metadata[\"allowed_push_host\"] = \"https://gems.example.com\"\nend\nGem::Specification.new do |s|\n  s.name = \"b\"\nend\n"
+)
+
 func TestGemspecFixExitCodes(t *testing.T) {
-	two := "Gem::Specification.new do |s|\n  s.name = \"a\"\nend\nGem::Specification.new do |s|\n  s.name = \"b\"\nend\n"
 	tests := []struct {
 		name       string
 		files      map[string]string
@@ -234,9 +239,12 @@ func TestGemspecFixExitCodes(t *testing.T) {
 		{name: "opted out is kept", files: map[string]string{"off.gemspec": optedOutSpec}, want: exitFindings, wantOutput: "not fixed: opted out"},
 		{name: "override opt-out", files: map[string]string{"off.gemspec": optedOutSpec}, args: []string{"--override-opt-out"}, want: exitOK, changed: []string{"off.gemspec"}, wantOutput: `changed "false" to "true"`},
 		{name: "cannot be understood", files: map[string]string{"broken.gemspec": brokenSpec, "bad.gemspec": missingSpec}, want: exitError, changed: []string{"bad.gemspec"}, wantOutput: "broken.gemspec:2:"},
-		{name: "skipped is unfixed", files: map[string]string{"private.gemspec": privateSpec}, want: exitFindings, wantOutput: "not RubyGems.org"},
+		{name: "skipped is unfixed", files: map[string]string{"private.gemspec": privateSpec}, want: exitFindings, wantOutput: "a server other than RubyGems.org, so the gem is not published there"},
 		{name: "ambiguous file", files: map[string]string{"two.gemspec": two}, want: exitFindings, wantOutput: "choose one"},
-		{name: "by name", files: map[string]string{"two.gemspec": two, "bad.gemspec": missingSpec}, args: []string{"--name", "b"}, want: exitOK, changed: []string{"two.gemspec"}},
+		{name: "by name, the other spec still lacks the flag", files: map[string]string{"two.gemspec": two, "bad.gemspec": missingSpec}, args: []string{"--name", "b"}, want: exitFindings, changed: []string{"two.gemspec"}, wantOutput: `two.gemspec:1: a: not fixed: does not require MFA (missing); fix edits only "b" in this file unless --all is given`},
+		{name: "by name, the other spec is protected", files: map[string]string{"two.gemspec": twoOneRequired, "bad.gemspec": missingSpec}, args: []string{"--name", "b"}, want: exitOK, changed: []string{"two.gemspec"}},
+		{name: "named like the file, the other spec still lacks the flag", files: map[string]string{"b.gemspec": two}, want: exitFindings, changed: []string{"b.gemspec"}, wantOutput: "b.gemspec:1: a: not fixed"},
+		{name: "named like the file, the other spec is not published", files: map[string]string{"b.gemspec": twoOnePrivate}, want: exitOK, changed: []string{"b.gemspec"}},
 		{name: "all", files: map[string]string{"two.gemspec": two}, args: []string{"--all"}, want: exitOK, changed: []string{"two.gemspec"}},
 		{name: "unknown name", files: map[string]string{"two.gemspec": two}, args: []string{"--name", "c"}, want: exitError, wantOutput: `no gemspec defines a gem named "c"`},
 		{name: "all and name", files: map[string]string{"two.gemspec": two}, args: []string{"--all", "--name", "a"}, want: exitUsage, wantOutput: "cannot be used together"},
@@ -332,5 +340,169 @@ func TestGemspecVendoredByProjectPath(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestGemspecFixOthersOnStderr checks that fix without --all, which edits
+// one specification of a file, names on stderr the others that still lack
+// the flag and exits 3, and that --all then fixes them and exits 0.
+func TestGemspecFixOthersOnStderr(t *testing.T) {
+	three := two + "Gem::Specification.new do |s|\n  s.name = \"c\"\n  s.metadata[\"rubygems_mfa_required\"] = \"false\"\nend\n"
+	t.Chdir(writeFiles(t, map[string]string{"b.gemspec": three}))
+	for _, diff := range []bool{true, false} {
+		e, out, errOut := newTestEnv()
+		args := []string{"gemspec", "fix"}
+		if diff {
+			args = append(args, "--diff")
+		}
+		if got := run(context.Background(), args, e); got != exitFindings {
+			t.Fatalf("diff=%v: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", diff, got, exitFindings, out, errOut)
+		}
+		for _, want := range []string{
+			`b.gemspec:1: a: not fixed: does not require MFA (missing); fix edits only "b" in this file unless --all is given`,
+			`b.gemspec:7: c: not fixed: does not require MFA (opted-out); fix edits only "b" in this file unless --all is given`,
+		} {
+			if !strings.Contains(errOut.String(), want) {
+				t.Errorf("diff=%v: stderr lacks %q:\n%s", diff, want, errOut)
+			}
+		}
+		if strings.Contains(out.String(), "not fixed") {
+			t.Errorf("diff=%v: the unchosen specs went to stdout:\n%s", diff, out)
+		}
+	}
+	e, out, errOut := newTestEnv()
+	if got := run(context.Background(), []string{"gemspec", "fix", "--all", "--override-opt-out"}, e); got != exitOK {
+		t.Fatalf("--all: exit %d\nstdout:\n%s\nstderr:\n%s", got, out, errOut)
+	}
+	if errOut.Len() > 0 {
+		t.Errorf("--all: stderr:\n%s", errOut)
+	}
+	e, _, _ = newTestEnv()
+	if got := run(context.Background(), []string{"gemspec", "fix"}, e); got != exitOK {
+		t.Errorf("fix after --all: exit %d, want 0", got)
+	}
+}
+
+const (
+	finoGemspec = "require_relative \"lib/fino/version\"\nrequire_relative \"lib/fino/metadata\"\n\n" +
+		"Gem::Specification.new do |spec|\n  spec.name     = \"fino-solid\"\n  spec.version  = Fino::VERSION\n" +
+		"  spec.homepage = \"https://github.com/eiskrenkov/fino\"\n\n  Fino.metadata(spec)\n\n  spec.require_paths = [\"lib\"]\nend\n"
+	finoVersion  = "module Fino\n  VERSION = \"1.6.0\"\nend\n"
+	finoRequired = "require_relative \"version\"\n\nmodule Fino\n  module_function\n\n  def metadata(spec)\n" +
+		"    spec.metadata[\"source_code_uri\"]       = spec.homepage\n    spec.metadata[\"rubygems_mfa_required\"] = \"true\"\n  end\nend\n"
+	finoOther = "module Fino\n  def self.metadata(spec)\n    spec.metadata[\"source_code_uri\"] = spec.homepage\n  end\nend\n"
+)
+
+// TestGemspecHelperInAnotherFile checks that check and fix follow a
+// helper the specification is handed to, in a file of the project, and
+// never read outside the project.
+func TestGemspecHelperInAnotherFile(t *testing.T) {
+	t.Run("the helper sets the flag", func(t *testing.T) {
+		t.Chdir(writeFiles(t, map[string]string{"fino-solid.gemspec": finoGemspec, "lib/fino/version.rb": finoVersion, "lib/fino/metadata.rb": finoRequired}))
+		e, out, errOut := newTestEnv()
+		if got := run(context.Background(), []string{"gemspec", "check"}, e); got != exitOK {
+			t.Fatalf("check: exit %d\n%s%s", got, out, errOut)
+		}
+		if want := `fino-solid.gemspec:9  fino-solid  required  rubygems_mfa_required is "true", set by Fino.metadata(spec) in lib/fino/metadata.rb:8`; !strings.Contains(out.String(), want) {
+			t.Errorf("check stdout lacks %q:\n%s", want, out)
+		}
+		e, out, errOut = newTestEnv()
+		if got := run(context.Background(), []string{"gemspec", "fix"}, e); got != exitOK {
+			t.Fatalf("fix: exit %d\n%s%s", got, out, errOut)
+		}
+		if want := `fino-solid.gemspec:9: fino-solid: already requires MFA (rubygems_mfa_required is "true", set by Fino.metadata(spec) in lib/fino/metadata.rb:8)`; !strings.Contains(out.String(), want) {
+			t.Errorf("fix stdout lacks %q:\n%s", want, out)
+		}
+		if b, _ := os.ReadFile("fino-solid.gemspec"); string(b) != finoGemspec {
+			t.Errorf("fix edited the gemspec:\n%s", b)
+		}
+	})
+	t.Run("the helper sets other metadata", func(t *testing.T) {
+		t.Chdir(writeFiles(t, map[string]string{"fino-solid.gemspec": finoGemspec, "lib/fino/version.rb": finoVersion, "lib/fino/metadata.rb": finoOther}))
+		e, out, errOut := newTestEnv()
+		if got := run(context.Background(), []string{"gemspec", "fix"}, e); got != exitOK {
+			t.Fatalf("fix: exit %d\n%s%s", got, out, errOut)
+		}
+		b, _ := os.ReadFile("fino-solid.gemspec")
+		if want := "  Fino.metadata(spec)\n  spec.metadata[\"rubygems_mfa_required\"] = \"true\"\n"; !strings.Contains(string(b), want) {
+			t.Errorf("the line does not follow the helper call:\n%s", b)
+		}
+	})
+
+	// A helper outside the project is not read: the project is the
+	// working directory, or the directory given when it is outside it.
+	outside := "require_relative \"../shared/fino_metadata\"\n\nGem::Specification.new do |spec|\n  spec.name = \"fino\"\n  Fino.metadata(spec)\nend\n"
+	root := writeFiles(t, map[string]string{"proj/fino.gemspec": outside, "shared/fino_metadata.rb": finoRequired})
+	tests := []struct {
+		name   string
+		cwd    string
+		args   []string
+		want   int
+		detail string
+	}{
+		{name: "working directory is the gem", cwd: filepath.Join(root, "proj"), want: exitFindings, detail: "../shared/fino_metadata.rb (line 1) cannot be read: ../shared/fino_metadata.rb is outside the project"},
+		{name: "directory given outside the working directory", cwd: t.TempDir(), args: []string{filepath.Join(root, "proj")}, want: exitFindings, detail: "is outside the project"},
+		{name: "working directory holds both", cwd: root, args: []string{"proj"}, want: exitOK, detail: "set by Fino.metadata(spec) in ../shared/fino_metadata.rb:8"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Chdir(tt.cwd)
+			e, out, errOut := newTestEnv()
+			if got := run(context.Background(), append([]string{"gemspec", "check"}, tt.args...), e); got != tt.want {
+				t.Errorf("exit %d, want %d\n%s%s", got, tt.want, out, errOut)
+			}
+			if !strings.Contains(out.String(), tt.detail) {
+				t.Errorf("stdout lacks %q:\n%s", tt.detail, out)
+			}
+		})
+	}
+
+	t.Run("a symbolic link out of the project", func(t *testing.T) {
+		dir := writeFiles(t, map[string]string{"proj/fino.gemspec": "require_relative \"lib/fino_metadata\"\n\nGem::Specification.new do |spec|\n  spec.name = \"fino\"\n  Fino.metadata(spec)\nend\n", "shared/fino_metadata.rb": finoRequired})
+		if err := os.MkdirAll(filepath.Join(dir, "proj", "lib"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(filepath.Join(dir, "shared", "fino_metadata.rb"), filepath.Join(dir, "proj", "lib", "fino_metadata.rb")); err != nil {
+			t.Skip("symlinks unavailable:", err)
+		}
+		t.Chdir(filepath.Join(dir, "proj"))
+		e, out, errOut := newTestEnv()
+		if got := run(context.Background(), []string{"gemspec", "check"}, e); got != exitFindings {
+			t.Errorf("exit %d, want %d\n%s%s", got, exitFindings, out, errOut)
+		}
+		if !strings.Contains(out.String(), "computed") || !strings.Contains(out.String(), "lib/fino_metadata.rb (line 1) cannot be read") {
+			t.Errorf("the link was followed out of the project:\n%s", out)
+		}
+	})
+}
+
+// TestGemspecBarePushHost checks that RubyGems.org written as a bare host
+// is judged and fixed, with a note, and another bare host is skipped.
+func TestGemspecBarePushHost(t *testing.T) {
+	bare := "Gem::Specification.new do |spec|\n  spec.name = \"yus\"\n  spec.metadata['allowed_push_host'] = 'RubyGems.org'\nend\n"
+	other := "Gem::Specification.new do |spec|\n  spec.name = \"pass_client\"\n  spec.metadata[\"allowed_push_host\"] = \"gems.ncsasports.org\"\nend\n"
+	t.Chdir(writeFiles(t, map[string]string{"yus.gemspec": bare, "pass_client.gemspec": other}))
+	e, out, errOut := newTestEnv()
+	if got := run(context.Background(), []string{"gemspec", "check"}, e); got != exitFindings {
+		t.Errorf("check: exit %d, want %d\n%s%s", got, exitFindings, out, errOut)
+	}
+	for _, want := range []string{
+		`missing  nothing sets metadata["rubygems_mfa_required"]; note: allowed_push_host is "RubyGems.org", a bare host rather than a URL`,
+		`pass_client  skipped  `,
+		`allowed_push_host is "gems.ncsasports.org", a host other than RubyGems.org, so the gem is not published there`,
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("check stdout lacks %q:\n%s", want, out)
+		}
+	}
+	e, out, errOut = newTestEnv()
+	if got := run(context.Background(), []string{"gemspec", "fix", "yus.gemspec"}, e); got != exitOK {
+		t.Errorf("fix: exit %d, want 0\n%s%s", got, out, errOut)
+	}
+	if want := `yus.gemspec:1: yus: note: allowed_push_host is "RubyGems.org", a bare host rather than a URL: RubyGems compares it with the push URL's scheme and host and expects "https://rubygems.org"`; !strings.Contains(out.String(), want) {
+		t.Errorf("fix stdout lacks %q:\n%s", want, out)
+	}
+	if b, _ := os.ReadFile("yus.gemspec"); !strings.Contains(string(b), "spec.metadata['rubygems_mfa_required'] = 'true'") {
+		t.Errorf("not fixed:\n%s", b)
 	}
 }

@@ -1,5 +1,6 @@
-# Style N: metadata built by a helper defined in another file; mfaudit
-# cannot see the literal, reports "computed" and does not edit.
+# Style N: metadata built by a helper defined in another file and assigned
+# whole; mfaudit follows it to the Hash literal it returns, which sets the
+# flag: required, no edit (without a reader: computed).
 # Mimics eiskrenkov/fino (lib/fino/metadata.rb builds the Hash).
 require_relative "../support/fino_metadata"
 
