@@ -22,7 +22,11 @@ var allowed = map[string][]string{
 	"gemspec":  {},
 	// gemspectest runs Ruby for the oracle tests: the standard library only.
 	"gemspec/gemspectest": {},
-	"registry":            {"golang.org/x/time/rate", "golang.org/x/sync/errgroup"},
+	"registry":            {"golang.org/x/time/rate", "golang.org/x/sync/errgroup", "github.com/jackc/pgx/v5/pgxpool"},
+	"registry/pgtest": {
+		module + "/registry",
+		"github.com/jackc/pgx/v5", "github.com/jackc/pgx/v5/pgtype",
+	},
 	"report": {
 		module + "/lockfile", module + "/registry",
 		"github.com/olekukonko/tablewriter", "go.yaml.in/yaml/v3",

@@ -220,7 +220,7 @@ func TestCacheSharedByConcurrentRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Every entry survived whole and is usable.
-	c := testClient(t, f, Options{CacheDir: dir, Now: clock.Now})
+	c := testClient(t, f, Options{CacheDir: dir, Now: clock.Now}).src.(*httpSource)
 	for i, name := range names {
 		u := c.url(kindVersions, name)
 		e := c.cache.load(cacheKey{kind: kindVersions, name: name, url: u.String(), shown: redactURL(u)})

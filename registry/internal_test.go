@@ -75,10 +75,11 @@ func TestRetryAfterTooLongFails(t *testing.T) {
 }
 
 func TestBackoffBounds(t *testing.T) {
-	c, err := New(Options{Backoff: 100 * time.Millisecond, MaxBackoff: time.Second})
+	cl, err := New(Options{Backoff: 100 * time.Millisecond, MaxBackoff: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
+	c := cl.src.(*httpSource)
 	tests := []struct {
 		attempt  int
 		min, max time.Duration
@@ -105,39 +106,40 @@ func TestBackoffBounds(t *testing.T) {
 }
 
 func TestSlowDownAndRecover(t *testing.T) {
-	c, err := New(Options{Rate: 10})
+	cl, err := New(Options{Rate: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
+	c := cl.src.(*httpSource)
 	c.slowDown()
-	if r := c.Stats().Rate; r != 5 {
+	if r := cl.Stats().Rate; r != 5 {
 		t.Fatalf("rate after a 429 = %v, want 5", r)
 	}
 	c.slowDown() // within the same second: one wave of 429s halves once
-	if r := c.Stats().Rate; r != 5 {
+	if r := cl.Stats().Rate; r != 5 {
 		t.Errorf("rate after a second 429 in the same second = %v, want 5", r)
 	}
 	c.speedUp() // too soon
-	if r := c.Stats().Rate; r != 5 {
+	if r := cl.Stats().Rate; r != 5 {
 		t.Errorf("rate recovered at once: %v", r)
 	}
 	for want := 6.0; want <= 10; want++ {
 		c.rateChanged = c.rateChanged.Add(-time.Second)
 		c.speedUp()
-		if r := c.Stats().Rate; r < want-1e-9 || r > want+1e-9 {
+		if r := cl.Stats().Rate; r < want-1e-9 || r > want+1e-9 {
 			t.Errorf("rate = %v, want %v", r, want)
 		}
 	}
 	c.rateChanged = c.rateChanged.Add(-time.Second)
 	c.speedUp()
-	if r := c.Stats().Rate; r != 10 {
+	if r := cl.Stats().Rate; r != 10 {
 		t.Errorf("rate went past the configured 10: %v", r)
 	}
 	for range 10 {
 		c.rateChanged = c.rateChanged.Add(-time.Second)
 		c.slowDown()
 	}
-	if r := c.Stats().Rate; r != 0.5 {
+	if r := cl.Stats().Rate; r != 0.5 {
 		t.Errorf("rate after many 429s = %v, want the 0.5 floor", r)
 	}
 }

@@ -116,12 +116,23 @@ func (s *mirrorState) read(name string) {
 // Mirror returns where an audit's answers came from when the base is a
 // mirror (a file:// directory with a manifest), else nil.
 func (c *Client) Mirror() *MirrorData {
+	d, ok := c.src.(*dirSource)
+	if !ok || d.mirror == nil {
+		return nil
+	}
+	d.mirror.mu.Lock()
+	defer d.mirror.mu.Unlock()
+	return &MirrorData{Dir: d.dir, Source: d.mirror.m.Source, Oldest: d.mirror.oldest}
+}
+
+// provenance is the mirror's, for reports.
+func (c *dirSource) provenance() *Provenance {
 	if c.mirror == nil {
 		return nil
 	}
 	c.mirror.mu.Lock()
 	defer c.mirror.mu.Unlock()
-	return &MirrorData{Dir: c.dir, Source: c.mirror.m.Source, Oldest: c.mirror.oldest}
+	return &Provenance{Kind: ProvenanceMirror, Location: "file://" + filepath.ToSlash(c.dir), Source: c.mirror.m.Source, Time: c.mirror.oldest}
 }
 
 // UpdateManifest merges a mirror run into m (nil for a new mirror): the

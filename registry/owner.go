@@ -42,9 +42,14 @@ func (c *Client) OwnerGems(ctx context.Context, handle string) ([]string, error)
 	if err := ValidHandle(handle); err != nil {
 		return nil, fmt.Errorf("registry: %w", err)
 	}
+	return c.src.ownerGems(ctx, handle)
+}
+
+// fetchOwnerGems reads an owner's gems from the owners document.
+func fetchOwnerGems(ctx context.Context, document docReader, handle string) ([]string, error) {
 	var names []string
 	requests := 0
-	err := c.document(ctx, kindOwner, handle, &requests, func(body []byte) error {
+	err := document(ctx, kindOwner, handle, &requests, func(body []byte) error {
 		var list []struct {
 			Name string `json:"name"`
 		}
