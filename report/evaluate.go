@@ -344,12 +344,10 @@ func judge(f *Finding, s *lockfile.Spec, res *registry.Result) {
 		f.LockedVersionMFA = &req
 	}
 
-	switch {
-	case g.MFARequired():
-		f.Status = Protected
+	switch f.Status = GemStatus(g); f.Status {
+	case Protected:
 		f.Reason = fmt.Sprintf("latest release %s sets rubygems_mfa_required=%q", f.LatestVersion, *f.MFAFlag)
-	case g.Popular():
-		f.Status = Partial
+	case Partial:
 		count := "sum of listed versions"
 		if g.DownloadsExact {
 			count = "exact total"
@@ -357,10 +355,22 @@ func judge(f *Finding, s *lockfile.Spec, res *registry.Result) {
 		f.Reason = fmt.Sprintf("popular (%s downloads, %s): owners must use MFA, but %s",
 			thousands(f.Downloads), count, flagPhrase(g, f.LatestVersion))
 	default:
-		f.Status = Unprotected
 		f.Reason = flagPhrase(g, f.LatestVersion)
 	}
 	f.Reason += lockedNote(f, g, locked)
+}
+
+// GemStatus is the verdict on a gem RubyGems.org serves: protected when
+// every build of its latest release requires MFA, partial when only the
+// popular-gem policy makes its owners use MFA, else unprotected.
+func GemStatus(g *registry.Gem) Status {
+	switch {
+	case g.MFARequired():
+		return Protected
+	case g.Popular():
+		return Partial
+	}
+	return Unprotected
 }
 
 // flagPhrase says why the latest release does not protect the gem.

@@ -46,6 +46,7 @@ type jsonTail struct {
 	Gate       Gate                  `json:"gate"`
 	Incomplete bool                  `json:"incomplete"`
 	Registry   *RegistryData         `json:"registry,omitempty"`
+	Census     *Census               `json:"census,omitempty"`
 }
 
 func (j *jsonRenderer) end(w io.Writer, e *ending, _ RenderOptions) error {
@@ -54,7 +55,7 @@ func (j *jsonRenderer) end(w io.Writer, e *ending, _ RenderOptions) error {
 	if gate.FailOn == nil {
 		gate.FailOn = []Status{}
 	}
-	b, err := indentJSON(jsonTail{Summary: r.Summary, Allowlist: r.Allowlist, Gate: gate, Incomplete: r.Incomplete, Registry: r.Registry}, "")
+	b, err := indentJSON(jsonTail{Summary: r.Summary, Allowlist: r.Allowlist, Gate: gate, Incomplete: r.Incomplete, Registry: r.Registry, Census: r.Census}, "")
 	if err != nil {
 		return err
 	}

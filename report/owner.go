@@ -17,8 +17,16 @@ func GemURL(name string) string { return "https://rubygems.org/gems/" + name }
 // from RubyGems.org, and returns them as one section of a report: Owner is
 // the handle and Path its profile page.
 func EvaluateOwner(handle string, gems []string, results map[string]registry.Result) LockfileReport {
+	lr := evaluatePortfolio(ProfileURL(handle), gems, results)
+	lr.Owner = registry.Sanitize(handle)
+	return lr
+}
+
+// evaluatePortfolio judges gems as if each were locked at its latest
+// release from RubyGems.org, as one section of a report named path.
+func evaluatePortfolio(path string, gems []string, results map[string]registry.Result) LockfileReport {
 	src := &lockfile.Source{Type: lockfile.SourceRubygems, Remotes: []string{"https://rubygems.org/"}}
-	lf := &lockfile.Lockfile{Path: ProfileURL(handle)}
+	lf := &lockfile.Lockfile{Path: path}
 	for _, name := range gems {
 		version := ""
 		if r, ok := results[name]; ok && r.Gem != nil {
@@ -31,7 +39,5 @@ func EvaluateOwner(handle string, gems []string, results map[string]registry.Res
 		}
 		lf.Specs = append(lf.Specs, &lockfile.Spec{Name: name, Version: version, Platform: "ruby", Source: src, Direct: true, Path: []string{name}})
 	}
-	lr := Evaluate(lf, results, EvaluateOptions{})
-	lr.Owner = registry.Sanitize(handle)
-	return lr
+	return Evaluate(lf, results, EvaluateOptions{})
 }

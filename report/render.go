@@ -202,10 +202,18 @@ func summaryLine(t Summary) string {
 
 // registryLine says where the answers came from, when not from the live
 // registry: "registry data from 2026-12-01 (mirror of https://rubygems.org
-// in file:///srv/mirror)".
+// in file:///srv/mirror)", "registry data: PostgreSQL dump
+// postgres://me@db/rubygems, newest version 2026-11-30".
 func registryLine(d *RegistryData) string {
 	if d == nil {
 		return ""
+	}
+	if d.Kind == "postgresql" {
+		when := "no version in it"
+		if d.Newest != nil {
+			when = "newest version " + d.Newest.UTC().Format("2006-01-02")
+		}
+		return fmt.Sprintf("registry data: PostgreSQL dump %s, %s", safeText(d.Database), when)
 	}
 	when := "a mirror"
 	if d.Taken != nil {

@@ -170,21 +170,32 @@ type Report struct {
 	// the report cannot be trusted to be complete.
 	Incomplete bool `json:"incomplete"`
 	// Registry says where the registry's answers came from, when that is
-	// not the live registry (a mirror), and how old they are.
+	// not the live registry (a mirror, a database), and how old they are.
 	Registry *RegistryData `json:"registry,omitempty"`
 	// Aggregate ranks the exposed gems across the lockfiles, when there
 	// are several (see Aggregate).
 	Aggregate []AggregateEntry `json:"aggregate,omitempty"`
+	// Census counts the whole registry (mfaudit census); its one section
+	// lists the top unprotected gems.
+	Census *Census `json:"census,omitempty"`
 }
 
 // RegistryData describes answers that did not come from the live registry.
 type RegistryData struct {
-	// Mirror is the file:// directory the answers were read from; Source
-	// the registry it copies.
-	Mirror string `json:"mirror"`
-	Source string `json:"source"`
-	// Taken is when the oldest document used was taken.
+	// Kind is "mirror" (a directory mfaudit mirror wrote) or "postgresql"
+	// (a database loaded with RubyGems.org's public dump).
+	Kind string `json:"kind"`
+	// Mirror is the file:// directory the answers were read from;
+	// Database the postgres:// database (without credentials); Source
+	// the registry either copies.
+	Mirror   string `json:"mirror,omitempty"`
+	Database string `json:"database,omitempty"`
+	Source   string `json:"source"`
+	// Taken is when the oldest document a mirror served was taken.
 	Taken *time.Time `json:"taken,omitempty"`
+	// Newest is when the newest version in the database was pushed: the
+	// dump is at least that recent.
+	Newest *time.Time `json:"newest_version,omitempty"`
 }
 
 // Gate is the CI gate's configuration and outcome.

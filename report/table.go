@@ -171,6 +171,12 @@ func writeTable(w io.Writer, rows []*Finding, opts RenderOptions) error {
 		}
 	}
 
+	return plainTable(w, header, body)
+}
+
+// plainTable writes rows under a header as aligned columns, with no
+// borders and no trailing blanks.
+func plainTable(w io.Writer, header []string, body [][]string) error {
 	pad := tw.CellPadding{Global: tw.Padding{Right: strings.Repeat(" ", columnGap), Overwrite: true}}
 	var buf bytes.Buffer
 	table := tablewriter.NewTable(&buf,
