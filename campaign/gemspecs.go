@@ -5,6 +5,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
+	"io/fs"
 	"path"
 	"slices"
 	"sort"
@@ -74,7 +75,7 @@ func (c *Campaign) judgeGem(ctx context.Context, gp *GemPlan, files *repoFiles, 
 		edits[found.path] = e
 		*order = append(*order, found.path)
 	}
-	fix, err := gemspec.Fix(e.New, found.path, gemspec.FixOptions{Name: gp.Gem})
+	fix, err := gemspec.Fix(e.New, found.path, gemspec.FixOptions{Name: gp.Gem, Read: files.reader(ctx, found.path)})
 	if err != nil {
 		gp.Outcome, gp.Reason, gp.err = OutcomeError, err.Error(), err
 		return
@@ -229,7 +230,7 @@ func (rf *repoFiles) find(ctx context.Context, gem, dir string) (foundSpec, erro
 				return out, fmt.Errorf("reading %s: %w", p, err)
 			}
 			rf.src[p] = data
-			if a, err := gemspec.Analyze(data, p); err != nil {
+			if a, err := gemspec.AnalyzeWith(data, p, gemspec.AnalyzeOptions{Read: rf.reader(ctx, p)}); err != nil {
 				rf.bad[p] = err
 			} else {
 				rf.an[p] = a
@@ -251,4 +252,37 @@ func (rf *repoFiles) find(ctx context.Context, gem, dir string) (foundSpec, erro
 		}
 	}
 	return out, nil
+}
+
+// reader returns the function the gemspec package follows helpers with
+// for the gemspec at gemspecPath: it reads a file the gemspec requires,
+// named relative to the gemspec's directory, from the same commit's tree.
+// Names that leave the repository are refused, as are files larger than
+// gemspec.MaxHelperSize; each file is read once.
+func (rf *repoFiles) reader(ctx context.Context, gemspecPath string) func(name string) ([]byte, error) {
+	return func(name string) ([]byte, error) {
+		p := path.Join(path.Dir(gemspecPath), name)
+		if path.IsAbs(name) || !validRelPath(p) {
+			return nil, fmt.Errorf("%s is outside the repository", name)
+		}
+		if data, ok := rf.src[p]; ok {
+			return data, nil
+		}
+		tf, ok := rf.files[p]
+		if !ok {
+			return nil, fmt.Errorf("%s: %w", name, fs.ErrNotExist)
+		}
+		if tf.Mode != "" && tf.Mode != "100644" && tf.Mode != "100755" {
+			return nil, fmt.Errorf("%s is not a regular file", name)
+		}
+		data, err := rf.forge.Blob(ctx, rf.repo, tf.SHA)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", p, err)
+		}
+		if len(data) > gemspec.MaxHelperSize {
+			return nil, fmt.Errorf("%s is larger than %d KiB", name, gemspec.MaxHelperSize>>10)
+		}
+		rf.src[p] = data
+		return data, nil
+	}
 }

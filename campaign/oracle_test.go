@@ -3,6 +3,7 @@ package campaign
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -14,15 +15,44 @@ import (
 	"github.com/mfaudit/mfaudit/gemspec/gemspectest"
 )
 
+// stylesDir holds the gemspec package's style fixtures: in/ the gemspecs,
+// support/ the helper files some of them require (as ../support/...).
+var stylesDir = filepath.Join("..", "gemspec", "testdata", "styles")
+
+// supportFiles returns the style fixtures' helper files, keyed by their
+// slash path under stylesDir ("support/fino/metadata.rb").
+func supportFiles(t *testing.T) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	root := os.DirFS(stylesDir)
+	err := fs.WalkDir(root, "support", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(root, p)
+		files[p] = string(data)
+		return err
+	})
+	if err != nil || len(files) == 0 {
+		t.Fatalf("support files: %v (%d)", err, len(files))
+	}
+	return files
+}
+
 // styleGems seeds one repository per gemspec style fixture of the gemspec
 // package (each named after the real gem whose style it follows), and
-// returns the targeted gems: every one whose gemspec lacks the flag.
+// returns the targeted gems: every one whose gemspec lacks the flag. A
+// fixture that requires helper files sits at in/NAME.gemspec beside
+// support/, as in the fixtures' own tree, so that the campaign can follow
+// them in the repository.
 func styleGems(t *testing.T, w *world) (gems []string, editable int) {
 	t.Helper()
-	paths, err := filepath.Glob(filepath.Join("..", "gemspec", "testdata", "styles", "in", "*.gemspec"))
+	paths, err := filepath.Glob(filepath.Join(stylesDir, "in", "*.gemspec"))
 	if err != nil || len(paths) < 20 {
 		t.Fatalf("style fixtures: %v (%d)", err, len(paths))
 	}
+	support := supportFiles(t)
+	read := gemspec.FSReader(os.DirFS(stylesDir), "in")
 	seen := map[string]bool{}
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
@@ -30,7 +60,7 @@ func styleGems(t *testing.T, w *world) (gems []string, editable int) {
 			t.Fatal(err)
 		}
 		base := filepath.Base(p)
-		a, err := gemspec.Analyze(data, base)
+		a, err := gemspec.AnalyzeWith(data, base, gemspec.AnalyzeOptions{Read: read})
 		if err != nil {
 			t.Fatalf("%s: %v", base, err)
 		}
@@ -45,7 +75,14 @@ func styleGems(t *testing.T, w *world) (gems []string, editable int) {
 		if len(names) == 0 {
 			continue
 		}
-		w.gh.AddRepo(githubtest.Repo{Owner: "styles", Name: repo, Files: map[string]string{base: string(data)}})
+		files := map[string]string{base: string(data)}
+		if strings.Contains(string(data), "../support/") {
+			files = map[string]string{"in/" + base: string(data)}
+			for p, content := range support {
+				files[p] = content
+			}
+		}
+		w.gh.AddRepo(githubtest.Repo{Owner: "styles", Name: repo, Files: files})
 		for _, s := range a.Specs {
 			if s.Name == "" || seen[s.Name] {
 				continue
@@ -75,6 +112,33 @@ func TestCommittedGemspecsLoadInRubyGems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Helpers in other files of the repository are followed: fino-solid's
+	// sets the flag (no pull request), fino-redis's sets other metadata
+	// only (the flag goes into the gemspec, checked below), fino-ui's works in a loop
+	// (no edit, the helper named).
+	for gem, want := range map[string]struct {
+		outcome Outcome
+		reason  string
+	}{
+		"fino-solid": {OutcomeFixedUpstream, "already sets the flag"},
+		"fino-redis": {OutcomeOpened, "opened pull request"},
+		"fino-ui":    {OutcomeComputed, "in Fino::Release.metadata(spec) (../support/fino_release.rb:10)"},
+	} {
+		found := false
+		for _, rp := range p.Repos {
+			for _, g := range rp.Gems {
+				if g.Gem == gem {
+					found = true
+					if g.Outcome != want.outcome || !strings.Contains(g.Reason, want.reason) {
+						t.Errorf("%s: %s: %s, want %s mentioning %q", gem, g.Outcome, g.Reason, want.outcome, want.reason)
+					}
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s is not in the plan", gem)
+		}
+	}
 	dir := t.TempDir()
 	type pair struct {
 		repo, path, before, after string
@@ -96,7 +160,15 @@ func TestCommittedGemspecsLoadInRubyGems(t *testing.T) {
 			original, _ := w.gh.File(rp.Repo, "main", e.Path)
 			pp := pair{repo: rp.Repo, path: e.Path, gems: e.Gems,
 				before: filepath.Join(dir, "before", rp.Repo, e.Path), after: filepath.Join(dir, "after", rp.Repo, e.Path)}
-			for f, data := range map[string]string{pp.before: original, pp.after: committed} {
+			write := map[string]string{pp.before: original, pp.after: committed}
+			if strings.HasPrefix(e.Path, "in/") {
+				// The helpers it requires, beside it as in the repository.
+				for p, content := range supportFiles(t) {
+					write[filepath.Join(dir, "before", rp.Repo, p)] = content
+					write[filepath.Join(dir, "after", rp.Repo, p)] = content
+				}
+			}
+			for f, data := range write {
 				os.MkdirAll(filepath.Dir(f), 0o755)
 				if err := os.WriteFile(f, []byte(data), 0o644); err != nil {
 					t.Fatal(err)
