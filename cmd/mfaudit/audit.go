@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -126,7 +127,7 @@ func addReportFlags(cmd *cobra.Command, opts *auditOptions, failOn *string, allo
 	f := cmd.Flags()
 	f.StringVarP(&opts.format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
 	f.StringVarP(&opts.output, "output", "o", "", "write the report to `FILE` (atomically) instead of stdout")
-	f.StringVar(&opts.registryURL, "registry-url", "", "use this `URL` instead of https://rubygems.org for RubyGems.org sources (http(s):// mirror, or file://DIR snapshot)")
+	f.StringVar(&opts.registryURL, "registry-url", "", "use this `URL` instead of https://rubygems.org for RubyGems.org sources (http(s):// mirror, file://DIR snapshot, or postgres:// database loaded with the public dump)")
 	f.Float64Var(&opts.rate, "rate", 10, "most registry requests a second")
 	f.IntVar(&opts.concurrency, "concurrency", 8, "most registry requests in flight")
 	f.StringVar(&opts.cacheDir, "cache-dir", "", "cache registry answers in `DIR` (default: mfaudit in the user cache directory)")
@@ -192,8 +193,11 @@ func checkRegistryURL(raw string) error {
 		if u.Path == "" {
 			return fmt.Errorf("%q names no directory", raw)
 		}
+	case "postgres", "postgresql":
+		// A connection string: host, database and options are the
+		// driver's to judge when it connects.
 	default:
-		return fmt.Errorf("%q: want an http://, https:// or file:// URL", lockfile.RedactURL(raw))
+		return fmt.Errorf("%q: want an http://, https://, file:// or postgres:// URL", lockfile.RedactURL(raw))
 	}
 	return nil
 }
@@ -251,6 +255,7 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 	if err != nil {
 		return err
 	}
+	defer client.Close()
 	results := report.Results(client.Lookup(ctx, names))
 	prog.finish()
 	if err := ctx.Err(); err != nil {
@@ -328,7 +333,7 @@ func runAudit(ctx context.Context, e *env, opts *auditOptions) error {
 			states = append(states, al.States(now)...)
 		}
 	}
-	r, err := stream.Close(states, mirrorData(client))
+	r, err := stream.Close(states, registryData(client))
 	if err != nil {
 		abort()
 		return fmt.Errorf("writing the report: %w", err)
@@ -472,16 +477,24 @@ func lockfileAt(ctx context.Context, ref, path string) (*lockfile.Lockfile, erro
 	return lf, nil
 }
 
-// mirrorData says, for the report, that the answers came from a mirror.
-func mirrorData(c *registry.Client) *report.RegistryData {
-	m := c.Mirror()
-	if m == nil {
+// registryData says, for the report, where the answers came from when
+// not from the live registry.
+func registryData(c *registry.Client) *report.RegistryData {
+	p := c.Provenance()
+	if p == nil {
 		return nil
 	}
-	d := &report.RegistryData{Mirror: "file://" + filepath.ToSlash(m.Dir), Source: m.Source}
-	if !m.Oldest.IsZero() {
-		t := m.Oldest.UTC()
-		d.Taken = &t
+	d := &report.RegistryData{Kind: p.Kind, Source: p.Source}
+	var t *time.Time
+	if !p.Time.IsZero() {
+		u := p.Time.UTC()
+		t = &u
+	}
+	switch p.Kind {
+	case registry.ProvenancePostgres:
+		d.Database, d.Newest = p.Location, t
+	default:
+		d.Mirror, d.Taken = p.Location, t
 	}
 	return d
 }

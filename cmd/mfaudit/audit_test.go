@@ -13,12 +13,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mfaudit/mfaudit/registry/pgtest"
 	"github.com/mfaudit/mfaudit/report"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestMain(m *testing.M) {
+	// A benchmark measuring a whole process runs the command line in a
+	// child: the test binary with this variable set and the arguments
+	// after "--".
+	if report := os.Getenv(cliChildEnv); report != "" {
+		os.Exit(runCLIChild(report))
+	}
 	// Keep the default cache directory of every run inside the test.
 	dir, err := os.MkdirTemp("", "mfaudit-test-")
 	if err != nil {
@@ -27,7 +34,7 @@ func TestMain(m *testing.M) {
 	}
 	os.Setenv("XDG_CACHE_HOME", dir)
 	os.Setenv("HOME", dir)
-	code := m.Run()
+	code := pgtest.Main(m) // runs the tests; stops the PostgreSQL server they started
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -304,7 +311,7 @@ func TestAuditUsageErrors(t *testing.T) {
 		{"only what", []string{"audit", "--only", "indirect", "testdata/app.lock"}, `--only: unknown value "indirect"`},
 		{"zero rate", []string{"audit", "--rate", "0", "testdata/app.lock"}, "--rate must be above 0"},
 		{"zero concurrency", []string{"audit", "--concurrency", "0", "testdata/app.lock"}, "--concurrency must be at least 1"},
-		{"bad registry scheme", []string{"audit", "--registry-url", "ftp://user:hunter2@mirror.example/", "testdata/app.lock"}, "want an http://, https:// or file:// URL"},
+		{"bad registry scheme", []string{"audit", "--registry-url", "ftp://user:hunter2@mirror.example/", "testdata/app.lock"}, "want an http://, https://, file:// or postgres:// URL"},
 		{"registry query", []string{"audit", "--registry-url", "https://user:hunter2@mirror.example/?token=1", "testdata/app.lock"}, `"https://REDACTED@mirror.example/?token=1" must not have a query or fragment`},
 		{"registry fragment", []string{"audit", "--registry-url", "https://mirror.example/#x", "testdata/app.lock"}, `"https://mirror.example/#x" must not have a query or fragment`},
 		{"unknown flag", []string{"audit", "--bogus", "testdata/app.lock"}, "unknown flag: --bogus"},

@@ -191,7 +191,7 @@ func addCampaignFlags(cmd *cobra.Command, opts *campaignOptions) {
 	f := cmd.Flags()
 	f.StringVarP(&opts.format, "format", "f", "table", "output format: "+strings.Join(campaign.Formats(), ", "))
 	f.StringVar(&opts.githubURL, "github-url", "", "GitHub Enterprise Server `URL` (API under URL/api/v3/; default github.com)")
-	f.StringVar(&opts.registryURL, "registry-url", "", "use this `URL` instead of https://rubygems.org (http(s):// mirror, or file://DIR snapshot)")
+	f.StringVar(&opts.registryURL, "registry-url", "", "use this `URL` instead of https://rubygems.org (http(s):// mirror, file://DIR snapshot, or postgres:// database loaded with the public dump)")
 	f.StringVar(&opts.statePath, "state", "", "campaign state `FILE` (default: mfaudit/campaign.json in the user state directory)")
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print no progress on stderr, only errors")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(campaign.Formats(), cobra.ShellCompDirectiveNoFileComp))
@@ -260,6 +260,7 @@ func runCampaign(ctx context.Context, e *env, opts *campaignOptions) error {
 	if err != nil {
 		return err
 	}
+	defer client.Close()
 	targets, notes, err := campaignTargets(ctx, opts, client)
 	if err != nil {
 		return err
@@ -341,6 +342,7 @@ func runCampaignStatus(ctx context.Context, e *env, opts *campaignOptions) error
 	if err != nil {
 		return err
 	}
+	defer client.Close()
 	statePath, err := campaignStatePath(opts)
 	if err != nil {
 		return err

@@ -75,7 +75,7 @@ func newMirrorCmd(e *env) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.out, "out", "", "write the mirror into `DIR` (created if needed)")
-	f.StringVar(&opts.registryURL, "registry-url", "", "take the documents from this `URL` instead of https://rubygems.org")
+	f.StringVar(&opts.registryURL, "registry-url", "", "take the documents from this `URL` instead of https://rubygems.org (or a postgres:// database loaded with the public dump)")
 	f.Float64Var(&opts.rate, "rate", 10, "most registry requests a second")
 	f.IntVar(&opts.concurrency, "concurrency", 8, "most registry requests in flight")
 	f.BoolVarP(&opts.recursive, "recursive", "r", false, "mirror for every Gemfile.lock and gems.locked below each DIR")
@@ -151,6 +151,7 @@ func runMirror(ctx context.Context, e *env, opts *mirrorOptions) error {
 	if err != nil {
 		return err
 	}
+	defer client.Close()
 	results := client.Lookup(ctx, names)
 	prog.finish()
 	if err := ctx.Err(); err != nil {
@@ -167,7 +168,11 @@ func runMirror(ctx context.Context, e *env, opts *mirrorOptions) error {
 			failed = append(failed, fmt.Sprintf("%s (%v)", r.Name, r.Err))
 		}
 	}
-	m := registry.UpdateManifest(manifest, lockfile.RedactURL(source), e.now(), fetched, absent)
+	shown := lockfile.RedactURL(source)
+	if p := client.Provenance(); p != nil && p.Kind == registry.ProvenancePostgres {
+		shown = p.Location // the database, never its password
+	}
+	m := registry.UpdateManifest(manifest, shown, e.now(), fetched, absent)
 	data, err := jsonIndent(m)
 	if err != nil {
 		return err

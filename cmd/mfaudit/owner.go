@@ -93,6 +93,7 @@ func runOwner(ctx context.Context, e *env, opts *auditOptions) error {
 	if err != nil {
 		return err
 	}
+	defer client.Close()
 	byHandle, results, err := ownerGems(ctx, client, handles)
 	if err != nil {
 		return err
@@ -126,7 +127,7 @@ func runOwner(ctx context.Context, e *env, opts *auditOptions) error {
 	if al != nil {
 		states = al.States(now)
 	}
-	r, err := stream.Close(states, mirrorData(client))
+	r, err := stream.Close(states, registryData(client))
 	if err != nil {
 		abort()
 		return fmt.Errorf("writing the report: %w", err)

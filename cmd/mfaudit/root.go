@@ -117,6 +117,6 @@ API key.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageErrorf(c, "%v", err)
 	})
-	root.AddCommand(newAuditCmd(e), newOwnerCmd(e), newGemspecCmd(e), newCampaignCmd(e), newMirrorCmd(e))
+	root.AddCommand(newAuditCmd(e), newOwnerCmd(e), newGemspecCmd(e), newCampaignCmd(e), newMirrorCmd(e), newCensusCmd(e))
 	return root
 }

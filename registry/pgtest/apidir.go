@@ -34,6 +34,12 @@ type apiGem struct {
 	VersionDownloads int64          `json:"version_downloads"`
 	VersionCreatedAt string         `json:"version_created_at"`
 	Yanked           bool           `json:"yanked"`
+	HomepageURI      string         `json:"homepage_uri"`
+	WikiURI          string         `json:"wiki_uri"`
+	DocumentationURI string         `json:"documentation_uri"`
+	MailingListURI   string         `json:"mailing_list_uri"`
+	SourceCodeURI    string         `json:"source_code_uri"`
+	BugTrackerURI    string         `json:"bug_tracker_uri"`
 }
 
 // FromAPIDir reads a directory laid out like RubyGems.org's API into Gems,
@@ -41,7 +47,10 @@ type apiGem struct {
 // optional DIR/api/v1/gems/NAME.json gives its total downloads (Total; nil
 // without the file). A gem with a gems document but no versions list gets
 // one version, the document's own. Metadata values that are not strings
-// are skipped; Links stays nil.
+// are skipped. A gems document's links become the gem's linkset (Links;
+// nil without the document): RubyGems.org serves the linkset's links
+// there when the version's metadata names none, and the metadata's
+// otherwise, which the metadata then repeats.
 func FromAPIDir(dir string) ([]Gem, error) {
 	versions, err := readJSONDir[[]apiVersion](filepath.Join(dir, "api", "v1", "versions"))
 	if err != nil {
@@ -71,6 +80,8 @@ func FromAPIDir(dir string) ([]Gem, error) {
 		doc, hasDoc := docs[name]
 		if hasDoc {
 			g.Total = doc.Downloads
+			g.Links = &Linkset{Home: doc.HomepageURI, Wiki: doc.WikiURI, Docs: doc.DocumentationURI,
+				Mail: doc.MailingListURI, Code: doc.SourceCodeURI, Bugs: doc.BugTrackerURI}
 		}
 		if list, ok := versions[name]; ok {
 			for _, av := range list {

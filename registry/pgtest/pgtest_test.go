@@ -525,6 +525,10 @@ func TestFromAPIDir(t *testing.T) {
 	if want := []string{"ble", "coulda", "dry-struct", "json", "rails", "standard"}; !slices.Equal(names, want) {
 		t.Fatalf("gems = %q, want %q", names, want)
 	}
+	// ble's metadata names no link: its homepage is the linkset's.
+	if l := byName["ble"].Links; l == nil || l.Home != "http://gitlab.com/sdalu/ruby-ble" {
+		t.Errorf("ble's linkset %+v, want the gems document's homepage", l)
+	}
 	total := func(g Gem) int64 {
 		if g.Total == nil {
 			return -1
@@ -637,14 +641,16 @@ func TestFromAPIDirShapes(t *testing.T) {
 	}
 	write("api/v1/versions/b.json", `[{"number":"1.0.0","platform":"java","prerelease":false,"downloads_count":null,
 		"metadata":{"s":"x","n":null,"i":1,"o":{"a":"b"}},"created_at":"2020-02-03T04:05:06.789Z"}]`)
-	write("api/v1/gems/a.json", `{"name":"a","downloads":5,"version":"2.0.0.pre","platform":"ruby","version_downloads":3,"metadata":{},"yanked":true}`)
+	write("api/v1/gems/a.json", `{"name":"a","downloads":5,"version":"2.0.0.pre","platform":"ruby","version_downloads":3,"metadata":{},"yanked":true,
+		"homepage_uri":"https://a.example","source_code_uri":"https://github.com/x/a","wiki_uri":null}`)
 	write("api/v1/versions/notes.txt", "ignored")
 	gems, err := FromAPIDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []Gem{
-		{Name: "a", Total: i64(5), Versions: []Version{{Number: "2.0.0.pre", Platform: "ruby", Prerelease: true, Yanked: true, Downloads: 3}}},
+		{Name: "a", Total: i64(5), Versions: []Version{{Number: "2.0.0.pre", Platform: "ruby", Prerelease: true, Yanked: true, Downloads: 3}},
+			Links: &Linkset{Home: "https://a.example", Code: "https://github.com/x/a"}},
 		{Name: "b", Versions: []Version{{Number: "1.0.0", Platform: "java", Metadata: map[string]string{"s": "x"},
 			CreatedAt: time.Date(2020, 2, 3, 4, 5, 6, 789e6, time.UTC)}}},
 	}
