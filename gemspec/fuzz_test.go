@@ -10,20 +10,30 @@ import (
 	"testing"
 )
 
+// styleSeeds returns the style fixtures, the fuzz targets' seed corpus.
+func styleSeeds(f *testing.F) [][]byte {
+	dir := filepath.Join("testdata", "styles", "in")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		f.Fatal(err)
+	}
+	var seeds [][]byte
+	for _, e := range entries {
+		src, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			f.Fatal(err)
+		}
+		seeds = append(seeds, src)
+	}
+	return seeds
+}
+
 // FuzzFix checks that Fix never panics, that an edited file differs from
 // its input only in the lines Fix reports (inserted lines carrying the key,
 // changed lines that gained the key or a comma), and that fixing again
 // changes nothing.
 func FuzzFix(f *testing.F) {
-	entries, err := os.ReadDir(filepath.Join("testdata", "styles", "in"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, e := range entries {
-		src, err := os.ReadFile(filepath.Join("testdata", "styles", "in", e.Name()))
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, src := range styleSeeds(f) {
 		f.Add(src, false, false)
 	}
 	for _, s := range []string{
@@ -120,15 +130,7 @@ func checkFix(t *testing.T, src []byte, opts FixOptions) {
 // the file, a known state, a value that agrees with the state, and the
 // same answer twice.
 func FuzzParse(f *testing.F) {
-	entries, err := os.ReadDir(filepath.Join("testdata", "styles", "in"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, e := range entries {
-		src, err := os.ReadFile(filepath.Join("testdata", "styles", "in", e.Name()))
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, src := range styleSeeds(f) {
 		f.Add(src)
 	}
 	f.Add([]byte("Gem::Specification.new do |s|\n  s.metadata = { \"rubygems_mfa_required\" => \"true\" }\nend\n"))

@@ -595,6 +595,19 @@ func (f *file) readDef(h *helperResult, d defInfo, direct bool) {
 	}
 }
 
+// metadataUse reports whether token n, which follows a metadata hash,
+// indexes it, assigns it, or calls one of the Hash methods the analysis
+// reads.
+func (f *file) metadataUse(n int) bool {
+	switch {
+	case f.isOp(n, "["), f.isOp(n, "="), assignOp(f, n):
+		return true
+	case f.isOp(n, ".") && n+1 < len(f.toks) && hashMethods[f.toks[n+1].text]:
+		return true
+	}
+	return false
+}
+
 // paramUse checks one use (token k) of a helper's parameter and says what
 // is wrong with it, or "".
 func (f *file) paramUse(k int, direct bool) string {
@@ -603,10 +616,7 @@ func (f *file) paramUse(k int, direct bool) string {
 		return "passes its parameter on"
 	}
 	if direct {
-		switch {
-		case f.isOp(n, "["), f.isOp(n, "="), assignOp(f, n):
-			return ""
-		case f.isOp(n, ".") && n+1 < len(f.toks) && hashMethods[f.toks[n+1].text]:
+		if f.metadataUse(n) {
 			return ""
 		}
 		return fmt.Sprintf("uses the metadata in a way mfaudit does not follow (%s)", truncate(f.text(k, min(k+3, len(f.toks))), 40))
@@ -615,14 +625,10 @@ func (f *file) paramUse(k int, direct bool) string {
 	case f.isOp(n, "&."):
 		return "calls &. on the specification"
 	case f.isOp(n, ".") && n+1 < len(f.toks) && f.toks[n+1].text == "metadata":
-		m := n + 2
-		switch {
-		case f.isOp(m, "["), f.isOp(m, "="), assignOp(f, m):
-			return ""
-		case f.isOp(m, ".") && m+1 < len(f.toks) && hashMethods[f.toks[m+1].text]:
+		if m := n + 2; f.metadataUse(m) {
 			return ""
 		}
-		return fmt.Sprintf("uses the metadata in a way mfaudit does not follow (%s)", truncate(f.text(k, min(m+2, len(f.toks))), 40))
+		return fmt.Sprintf("uses the metadata in a way mfaudit does not follow (%s)", truncate(f.text(k, min(n+4, len(f.toks))), 40))
 	case f.isOp(n, ".") && n+1 < len(f.toks):
 		if name := f.toks[n+1].text; aliasing[name] || stopWords[name] {
 			return fmt.Sprintf("calls %s on the specification", name)
